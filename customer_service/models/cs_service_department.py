@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+
+class CsServiceDepartment(models.Model):
+    """A hotel department that reports to customer service (R1, R6).
+
+    Front office, F&B, housekeeping and recreation are shipped; admins may add
+    more. Members are the liaisons who report consumption and preferences.
+    """
+
+    _name = "cs.service.department"
+    _description = "Service Department"
+    _order = "sequence, id"
+
+    _code_unique = models.UniqueIndex(
+        "(code)",
+        "A service department with this code already exists.",
+    )
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Technical code used by imports and integrations, e.g. front_office.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    manager_id = fields.Many2one(
+        "res.users",
+        string="Department Manager",
+        ondelete="set null",
+        help="Approves requests for archive information from this department (R13).",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "cs_service_department_member_rel",
+        "department_id",
+        "user_id",
+        string="Liaisons",
+    )

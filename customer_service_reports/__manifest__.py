@@ -1,0 +1,25 @@
+# Copyright 2026 Customer Service for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Customer Service Reports",
+    "summary": "XLSX reports, analysis and dashboards for customer service",
+    "version": "19.0.1.0.0",
+    "category": "Services/Customer Service",
+    "website": "https://github.com/customer-service-odoo/customer_service",
+    "author": "Customer Service for Odoo contributors",
+    "maintainers": ["customer-service-odoo"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "installable": True,
+    "depends": [
+        "customer_service",
+        "report_xlsx",
+    ],
+    "external_dependencies": {
+        "python": ["xlsxwriter"],
+    },
+    "data": [
+        "views/cs_guest_archive_analysis_views.xml",
+        "views/cs_reports_menus.xml",
+    ],
+}
