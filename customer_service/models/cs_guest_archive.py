@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 CONFIDENTIALITY_LEVELS = [
     ("secret", "Secret"),
@@ -64,7 +64,6 @@ class CsGuestArchive(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         ondelete="set null",
         index=True,
         tracking=True,
@@ -113,10 +112,47 @@ class CsGuestArchive(models.Model):
                 vals["code"] = self.env["ir.sequence"].next_by_code("cs.guest.archive")
         return super().create(vals_list)
 
-    def unlink(self):
+    def write(self, vals):
+        if "confidentiality_level" in vals:
+            self._check_level_change(vals["confidentiality_level"])
+        return super().write(vals)
+
+    def unlink(self):  # pylint: disable=method-required-super
+        # Deleting would lose a commercial secret's trail: archives leave only
+        # through an approved destruction, which erases content but keeps the row.
         raise UserError(
             self.env._(
                 "Guest archives cannot be deleted. Archive them, or destroy them "
                 "through an approved archive destruction."
             )
         )
+
+    # ------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------
+
+    def _check_level_change(self, new_level):
+        """Only managers classify, and only leaders touch top secret (R12).
+
+        Record rules are checked on the records as they are before a write, so
+        without this an owner could move an archive out of everyone's reach.
+        """
+        if self.env.su:
+            return
+        changed = self.filtered(lambda a: a.confidentiality_level != new_level)
+        if not changed:
+            return
+        user = self.env.user
+        touches_top = new_level == "top_secret" or "top_secret" in changed.mapped(
+            "confidentiality_level"
+        )
+        if touches_top and not user.has_group("customer_service.group_cs_leader"):
+            raise AccessError(
+                self.env._("Only company leaders may classify or declassify top-secret archives.")
+            )
+        if not user.has_group("customer_service.group_cs_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only customer-service managers may change an archive's confidentiality."
+                )
+            )

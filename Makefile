@@ -1,0 +1,36 @@
+# The two commands a newcomer needs are 'make demo' and 'make test'.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+N ?= 2000
+
+.PHONY: help setup demo test lint bench i18n readme
+
+help:
+	@echo "make demo    serve the product on a demo database at http://127.0.0.1:8069"
+	@echo "make test    run every test on a new database (TESTS='path ...' to narrow)"
+	@echo "make lint    ruff, pylint-odoo and OCA checks"
+	@echo "make bench   benchmarks (N=<guests>, default $(N))"
+	@echo "make i18n    refresh .pot files and merge new terms into zh_CN.po"
+	@echo "make readme  regenerate each add-on's README.rst from readme/*.md"
+	@echo "make setup   install system packages, the virtualenv and PostgreSQL role"
+
+setup:
+	bash tools/bootstrap.sh
+
+demo:
+	bash tools/demo.sh
+
+test:
+	bash tools/test.sh $(TESTS)
+
+lint: setup
+	bash tools/lint.sh
+
+bench:
+	bash tools/bench.sh $(N)
+
+i18n:
+	bash tools/i18n.sh
+
+readme:
+	.venv/bin/python tools/gen_readme.py

@@ -1,0 +1,45 @@
+from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
+# Every role of the contract, by login, with the group that defines it.
+ROLE_GROUPS = {
+    "liaison": "customer_service.group_cs_liaison",
+    "finance": "customer_service.group_cs_finance",
+    "staff": "customer_service.group_cs_user",
+    "staff2": "customer_service.group_cs_user",
+    "supervisor": "customer_service.group_cs_info_supervisor",
+    "manager": "customer_service.group_cs_manager",
+    "leader": "customer_service.group_cs_leader",
+    "admin": "customer_service.group_cs_admin",
+    "internal": "base.group_user",
+}
+
+
+class CustomerServiceCase(TransactionCase):
+    """Shared fixtures: one user per role and a few guests at every level."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        # Everyone may export: the export door is then held by record rules alone.
+        cls.users = {
+            role: new_test_user(
+                cls.env, login=f"cs_test_{role}", groups=f"{group},base.group_allow_export"
+            )
+            for role, group in ROLE_GROUPS.items()
+        }
+        cls.Archive = cls.env["cs.guest.archive"]
+
+    @classmethod
+    def _create_archive(cls, name, level="secret", owner=None, **vals):
+        partner = cls.env["res.partner"].create({"name": name})
+        return cls.Archive.create(
+            {
+                "partner_id": partner.id,
+                "confidentiality_level": level,
+                "owner_id": (owner or cls.users["staff"]).id,
+                **vals,
+            }
+        )

@@ -1,0 +1,131 @@
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import CustomerServiceCase
+
+
+@tagged("post_install", "-at_install")
+class TestGuestArchiveAccess(CustomerServiceCase):
+    """R12: who reads which archive, through every door of the ORM and RPC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        staff, staff2 = cls.users["staff"], cls.users["staff2"]
+        cls.secret = cls._create_archive("CSTEST Secret", "secret", staff)
+        cls.confidential = cls._create_archive("CSTEST Confidential", "confidential", staff)
+        cls.confidential_other = cls._create_archive(
+            "CSTEST Confidential Other", "confidential", staff2
+        )
+        cls.top_secret = cls._create_archive("CSTEST Top Secret", "top_secret", staff)
+        cls.fixtures = cls.secret | cls.confidential | cls.confidential_other | cls.top_secret
+        # What each role reads among the fixtures.
+        cls.expected = {
+            "staff": cls.secret | cls.confidential,
+            "staff2": cls.secret | cls.confidential_other,
+            "supervisor": cls.secret,
+            "manager": cls.secret | cls.confidential | cls.confidential_other,
+            "admin": cls.secret | cls.confidential | cls.confidential_other,
+            "leader": cls.fixtures,
+        }
+
+    def _archives_as(self, role):
+        return self.Archive.with_user(self.users[role])
+
+    def _domain(self):
+        return [("id", "in", self.fixtures.ids)]
+
+    def test_search_and_search_read(self):
+        for role, expected in self.expected.items():
+            with self.subTest(role=role):
+                Archive = self._archives_as(role)
+                self.assertEqual(Archive.search(self._domain()), expected)
+                self.assertEqual(Archive.search_count(self._domain()), len(expected))
+                rows = Archive.search_read(self._domain(), ["code", "confidentiality_level"])
+                self.assertEqual({r["id"] for r in rows}, set(expected.ids))
+
+    def test_read_group_counts(self):
+        for role, expected in self.expected.items():
+            with self.subTest(role=role):
+                groups = self._archives_as(role).formatted_read_group(
+                    self._domain(), ["confidentiality_level"], ["__count"]
+                )
+                counts = {g["confidentiality_level"]: g["__count"] for g in groups}
+                want = {}
+                for archive in expected:
+                    level = archive.confidentiality_level
+                    want[level] = want.get(level, 0) + 1
+                self.assertEqual(counts, want)
+
+    def test_name_search_and_export(self):
+        for role, expected in self.expected.items():
+            with self.subTest(role=role):
+                Archive = self._archives_as(role)
+                found = {rid for rid, _name in Archive.name_search("CSTEST", limit=100)}
+                self.assertEqual(found, set(expected.ids))
+                exported = Archive.search(self._domain()).export_data(["code"])["datas"]
+                self.assertEqual(sorted(r[0] for r in exported), sorted(expected.mapped("code")))
+
+    def test_reading_a_hidden_archive_raises(self):
+        for role, expected in self.expected.items():
+            for archive in self.fixtures - expected:
+                with self.subTest(role=role, archive=archive.name):
+                    with self.assertRaises(AccessError):
+                        archive.with_user(self.users[role]).read(["confidentiality_level"])
+
+    def test_liaison_finance_and_plain_users_read_no_archive(self):
+        for role in ("liaison", "finance", "internal"):
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                self._archives_as(role).search_read(self._domain(), ["code"])
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                self.secret.with_user(self.users[role]).read(["code"])
+
+    def test_staff_write_only_their_own(self):
+        self.secret.with_user(self.users["staff"]).write({"credit_class": "a"})
+        with self.assertRaises(AccessError):
+            self.secret.with_user(self.users["staff2"]).write({"credit_class": "c"})
+        # Staff cannot raise an archive above what they may read.
+        with self.assertRaises(AccessError):
+            self.secret.with_user(self.users["staff"]).write(
+                {"confidentiality_level": "top_secret"}
+            )
+        self.confidential_other.with_user(self.users["manager"]).write({"credit_class": "d"})
+
+    def test_level_changes_need_a_manager_and_top_secret_a_leader(self):
+        staff_secret = self.secret.with_user(self.users["staff"])
+        with self.assertRaises(AccessError):
+            staff_secret.write({"confidentiality_level": "confidential"})
+        with self.assertRaises(AccessError):
+            self.secret.with_user(self.users["manager"]).write(
+                {"confidentiality_level": "top_secret"}
+            )
+        self.secret.with_user(self.users["manager"]).write(
+            {"confidentiality_level": "confidential"}
+        )
+        self.secret.with_user(self.users["leader"]).write({"confidentiality_level": "top_secret"})
+        self.assertEqual(self.secret.confidentiality_level, "top_secret")
+        # Staff may not create above what they may read either.
+        partner = self.env["res.partner"].create({"name": "CSTEST new"})
+        with self.assertRaises(AccessError):
+            self.Archive.with_user(self.users["staff"]).create(
+                {"partner_id": partner.id, "confidentiality_level": "top_secret"}
+            )
+
+    def test_unlink_refused_for_everyone(self):
+        for role in ("staff", "manager", "leader", "admin"):
+            with self.subTest(role=role), self.assertRaises(UserError):
+                self.secret.with_user(self.users[role]).unlink()
+        with self.assertRaises(UserError):
+            self.secret.sudo().unlink()
+        self.assertTrue(self.secret.exists())
+
+    def test_one_archive_per_partner_and_company(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.Archive.create({"partner_id": self.secret.partner_id.id})
+
+    def test_code_from_sequence(self):
+        self.assertTrue(self.secret.code.startswith("GA"))
+        self.assertNotEqual(self.secret.code, self.confidential.code)
