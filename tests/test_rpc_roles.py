@@ -61,6 +61,15 @@ def test_every_demo_role_logs_in(odoo_server, db_name, login):
     assert Client(odoo_server, db_name, login).uid, f"{login} cannot log in"
 
 
+@pytest.mark.parametrize("login, lang", [("admin", "en_US"), ("cs_staff", "zh_CN")])
+def test_demo_user_languages(odoo_server, db_name, login, lang):
+    client = Client(odoo_server, db_name, login)
+    [user] = client.call("res.users", "read", [client.uid], fields=["lang"])
+    assert user["lang"] == lang
+    active = client.call("res.lang", "search_read", [], fields=["code"])
+    assert {"en_US", "zh_CN"} <= {r["code"] for r in active}
+
+
 def test_wrong_password_is_refused(odoo_server, db_name):
     assert not Client(odoo_server, db_name, "cs_staff", "not-the-password").uid
 
