@@ -79,7 +79,7 @@ def test_wrong_password_is_refused(odoo_server, db_name):
     [
         ("cs_staff", lambda level, owner: level == "secret" or owner == "cs_staff"),
         ("cs_staff2", lambda level, owner: level == "secret" or owner == "cs_staff2"),
-        ("cs_supervisor", lambda level, owner: level == "secret"),
+        ("cs_supervisor", lambda level, owner: level in ("secret", "confidential")),
         ("cs_manager", lambda level, owner: level in ("secret", "confidential")),
         ("cs_leader", lambda level, owner: True),
     ],

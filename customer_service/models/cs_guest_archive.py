@@ -1,10 +1,38 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 CONFIDENTIALITY_LEVELS = [
     ("secret", "Secret"),
     ("confidential", "Confidential"),
     ("top_secret", "Top Secret"),
+]
+# Levels whose opening, export or print is written to the access log (R12).
+LOGGED_LEVELS = ("confidential", "top_secret")
+# Where an expired classification goes (R12, 自行解密); secret is the floor.
+DECLASSIFIED_LEVEL = {"top_secret": "confidential", "confidential": "secret"}
+DEFAULT_PERIOD_YEARS = {"secret": 1, "confidential": 3, "top_secret": 5}
+REVIEW_INTERVAL = relativedelta(months=3)
+# Personal content erased by a destruction (R13); code and level stay.
+ERASABLE_FIELDS = [
+    "birthday",
+    "is_lunar_birthday",
+    "lunar_birthday",
+    "employer_id",
+    "job_title",
+    "dnd_start",
+    "dnd_end",
+    "preferred_channel",
+    "note",
+    "industry",
+    "company_scale",
+    "cooperation_since",
+    "business_status",
+    "credit_note",
+    "tag_ids",
 ]
 
 
@@ -13,7 +41,8 @@ class CsGuestArchive(models.Model):
 
     One archive per partner and company. Archives are commercial secrets:
     who may read one depends on its confidentiality level, enforced by record
-    rules. Archives are never deleted; they leave only through an approved
+    rules, and every opening of a confidential or top-secret archive is
+    logged. Archives are never deleted; they leave only through an approved
     destruction (R13), and permanent customers never leave (R17).
     """
 
@@ -28,8 +57,12 @@ class CsGuestArchive(models.Model):
         "(partner_id, company_id)",
         "This guest already has an archive in this company.",
     )
-    _confidentiality_level_owner_index = models.Index(
-        "(confidentiality_level, owner_id)",
+    # The record rules filter on level and owner on every list and count.
+    _confidentiality_level_owner_index = models.Index("(confidentiality_level, owner_id)")
+    _dnd_hours_check = models.Constraint(
+        "CHECK ((dnd_start IS NULL OR (dnd_start >= 0 AND dnd_start < 24))"
+        " AND (dnd_end IS NULL OR (dnd_end >= 0 AND dnd_end < 24)))",
+        "Do-not-disturb hours must lie between 00:00 and 23:59.",
     )
 
     # Identity
@@ -70,6 +103,20 @@ class CsGuestArchive(models.Model):
         default=lambda self: self.env.user,
         help="The customer-service employee responsible for this guest.",
     )
+    tag_ids = fields.Many2many("cs.archive.tag", string="Tags")
+    vip_level = fields.Selection(
+        [
+            ("none", "None"),
+            ("silver", "Silver"),
+            ("gold", "Gold"),
+            ("platinum", "Platinum"),
+            ("diamond", "Diamond"),
+        ],
+        string="VIP Level",
+        default="none",
+        required=True,
+        tracking=True,
+    )
 
     # Classification (R12, R17)
     confidentiality_level = fields.Selection(
@@ -78,7 +125,10 @@ class CsGuestArchive(models.Model):
         default="secret",
         tracking=True,
     )
-    classified_until = fields.Date(tracking=True)
+    classified_until = fields.Date(
+        tracking=True,
+        help="When the classification ends, the archive is declassified by one level.",
+    )
     customer_class = fields.Selection(
         [("strategic", "Strategic"), ("key", "Key"), ("normal", "Normal")],
         required=True,
@@ -97,8 +147,174 @@ class CsGuestArchive(models.Model):
     )
     next_review_date = fields.Date(
         tracking=True,
+        default=lambda self: fields.Date.context_today(self) + REVIEW_INTERVAL,
         help="Archives are re-verified every quarter (R13).",
     )
+    last_review_date = fields.Date(readonly=True, copy=False)
+    destroyed = fields.Boolean(readonly=True, copy=False)
+
+    # The guest as a person (R1, R15, R16)
+    birthday = fields.Date()
+    is_lunar_birthday = fields.Boolean(
+        string="Celebrates Lunar Birthday",
+        help="The guest celebrates by the Chinese lunar calendar.",
+    )
+    lunar_birthday = fields.Char(
+        help="Lunar month and day, e.g. 08-15 for the fifteenth day of the eighth month."
+    )
+    special_date_ids = fields.One2many(
+        "cs.archive.special.date", "archive_id", string="Special Dates"
+    )
+    employer_id = fields.Many2one(
+        "res.partner",
+        ondelete="set null",
+        domain=[("is_company", "=", True)],
+        tracking=True,
+    )
+    job_title = fields.Char(string="Position", tracking=True)
+    dnd_start = fields.Float(
+        string="Do Not Disturb From", help="Rest hours: no call from this time (R15)."
+    )
+    dnd_end = fields.Float(string="Do Not Disturb Until")
+    preferred_channel = fields.Selection(
+        [
+            ("phone", "Phone"),
+            ("wechat", "WeChat"),
+            ("sms", "SMS"),
+            ("email", "Email"),
+            ("visit", "Visit"),
+        ],
+        default="phone",
+    )
+    lang = fields.Selection(related="partner_id.lang", readonly=False)
+    note = fields.Html()
+
+    # Preferences and habits, per department (R1)
+    preference_ids = fields.One2many("cs.guest.preference", "archive_id", string="Preferences")
+    # One page per shipped department on the form; other departments' lines
+    # stay in preference_ids.
+    preference_front_office_ids = fields.One2many(
+        "cs.guest.preference",
+        "archive_id",
+        domain=[("department_id.code", "=", "front_office")],
+        string="Front Office Preferences",
+    )
+    preference_fnb_ids = fields.One2many(
+        "cs.guest.preference",
+        "archive_id",
+        domain=[("department_id.code", "=", "fnb")],
+        string="F&B Preferences",
+    )
+    preference_housekeeping_ids = fields.One2many(
+        "cs.guest.preference",
+        "archive_id",
+        domain=[("department_id.code", "=", "housekeeping")],
+        string="Housekeeping Preferences",
+    )
+    preference_recreation_ids = fields.One2many(
+        "cs.guest.preference",
+        "archive_id",
+        domain=[("department_id.code", "=", "recreation")],
+        string="Recreation Preferences",
+    )
+
+    # Corporate clients (R1, R8)
+    key_person_ids = fields.One2many("cs.archive.key.person", "archive_id", string="Key People")
+    industry = fields.Char()
+    company_scale = fields.Selection(
+        [
+            ("small", "Fewer than 50 staff"),
+            ("medium", "50 to 500 staff"),
+            ("large", "More than 500 staff"),
+        ],
+        string="Scale",
+    )
+    cooperation_since = fields.Date()
+    business_status = fields.Selection(
+        [("active", "Active"), ("dormant", "Dormant"), ("lost", "Lost")],
+        default="active",
+    )
+    credit_note = fields.Text(string="Credit Notes")
+
+    # Borrowing and the access log (R12, R13)
+    borrowed_by_me = fields.Boolean(
+        compute="_compute_borrowed_by_me",
+        search="_search_borrowed_by_me",
+        help="An approved, unexpired borrow lets you read this archive.",
+    )
+    access_log_count = fields.Integer(compute="_compute_access_log_count")
+
+    # ------------------------------------------------------------
+    # Compute and search
+    # ------------------------------------------------------------
+
+    @api.depends_context("uid")
+    def _compute_borrowed_by_me(self):
+        borrowed = self.sudo().search([("id", "in", self.ids), ("borrowed_by_me", "=", True)])
+        for archive in self:
+            archive.borrowed_by_me = archive in borrowed
+
+    def _search_borrowed_by_me(self, operator, value):
+        """Archives the current user holds an approved, unexpired borrow on.
+
+        Record rules call this on every query, so expiry needs no cron. A top
+        secret archive needs a borrow that a leader approved, even if it was
+        raised to top secret after the borrow was approved.
+        """
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on borrowed archives."))
+        today = fields.Date.context_today(self)
+        # The subquery reads these tables directly: write pending changes first.
+        self.env["cs.archive.access.request"].flush_model(
+            ["archive_id", "user_id", "state", "date_from", "date_to", "leader_approved"]
+        )
+        self.flush_model(["confidentiality_level"])
+        query = SQL(
+            """SELECT r.archive_id
+                 FROM cs_archive_access_request r
+                 JOIN cs_guest_archive a ON a.id = r.archive_id
+                WHERE r.user_id = %(uid)s
+                  AND r.state = 'approved'
+                  AND r.date_from <= %(today)s
+                  AND r.date_to >= %(today)s
+                  AND (a.confidentiality_level != 'top_secret' OR r.leader_approved)""",
+            uid=self.env.uid,
+            today=today,
+        )
+        positive = (operator == "=") == value
+        return Domain("id", "in" if positive else "not in", query)
+
+    def _compute_access_log_count(self):
+        counts = dict(
+            self.env["cs.archive.access.log"]
+            .sudo()
+            ._read_group([("archive_id", "in", self.ids)], ["archive_id"], ["__count"])
+        )
+        for archive in self:
+            archive.access_log_count = counts.get(archive, 0)
+
+    # ------------------------------------------------------------
+    # Constraints and onchange
+    # ------------------------------------------------------------
+
+    @api.constrains("lunar_birthday")
+    def _check_lunar_birthday(self):
+        for archive in self.filtered("lunar_birthday"):
+            try:
+                month, day = (int(part) for part in archive.lunar_birthday.split("-"))
+            except ValueError:
+                month = day = 0
+            if not (1 <= month <= 12 and 1 <= day <= 30):
+                raise UserError(
+                    self.env._(
+                        "The lunar birthday %(value)s is not a lunar month and day such as 08-15.",
+                        value=archive.lunar_birthday,
+                    )
+                )
+
+    @api.onchange("confidentiality_level")
+    def _onchange_confidentiality_level(self):
+        self.classified_until = self._default_classified_until(self.confidentiality_level)
 
     # ------------------------------------------------------------
     # CRUD
@@ -110,11 +326,32 @@ class CsGuestArchive(models.Model):
         for vals in vals_list:
             if not vals.get("code") or vals["code"] == default_code:
                 vals["code"] = self.env["ir.sequence"].next_by_code("cs.guest.archive")
-        return super().create(vals_list)
+            if "classified_until" not in vals:
+                vals["classified_until"] = self._default_classified_until(
+                    vals.get("confidentiality_level", "secret")
+                )
+        archives = super().create(vals_list)
+        # Preferences a department reported before the archive existed.
+        orphans = (
+            self.env["cs.guest.preference"]
+            .sudo()
+            .search(
+                [
+                    ("archive_id", "=", False),
+                    ("partner_id", "in", archives.partner_id.ids),
+                ]
+            )
+        )
+        orphans._link_archives()
+        return archives
 
     def write(self, vals):
         if "confidentiality_level" in vals:
             self._check_level_change(vals["confidentiality_level"])
+            if "classified_until" not in vals:
+                vals["classified_until"] = self._default_classified_until(
+                    vals["confidentiality_level"]
+                )
         return super().write(vals)
 
     def unlink(self):  # pylint: disable=method-required-super
@@ -127,9 +364,59 @@ class CsGuestArchive(models.Model):
             )
         )
 
+    def read(self, fields=None, load="_classic_read"):
+        result = super().read(fields, load)
+        self._log_access("open")
+        return result
+
+    # One row per opening: the form reads through read(), in a transaction
+    # that must be writable for the log (Odoo marks read as read-only).
+    read._readonly = False
+
+    def web_read(self, specification):
+        return super().web_read(specification)
+
+    web_read._readonly = False
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        self._log_access("export")
+        return result
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_mark_reviewed(self):
+        """The owner re-verified the archive (R13): the next review is due in a quarter."""
+        today = fields.Date.context_today(self)
+        for archive in self:
+            archive.write({"last_review_date": today, "next_review_date": today + REVIEW_INTERVAL})
+            archive.activity_feedback(["customer_service.mail_activity_type_archive_review"])
+            archive.message_post(body=self.env._("Archive re-verified."))
+        return True
+
+    def action_view_access_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_service.cs_archive_access_log_action"
+        )
+        action["domain"] = [("archive_id", "=", self.id)]
+        return action
+
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    @api.model
+    def _default_classified_until(self, level):
+        params = self.env["ir.config_parameter"].sudo()
+        years = int(
+            params.get_param(
+                f"customer_service.period_{level}_years", DEFAULT_PERIOD_YEARS.get(level, 1)
+            )
+        )
+        return fields.Date.context_today(self) + relativedelta(years=years) if years else False
 
     def _check_level_change(self, new_level):
         """Only managers classify, and only leaders touch top secret (R12).
@@ -156,3 +443,86 @@ class CsGuestArchive(models.Model):
                     "Only customer-service managers may change an archive's confidentiality."
                 )
             )
+
+    def _log_access(self, access_type):
+        """Write one access-log row per confidential or top-secret archive."""
+        logged = self.filtered(lambda a: a.confidentiality_level in LOGGED_LEVELS)
+        if not logged or self.env.context.get("cs_no_access_log"):
+            return
+        self.env["cs.archive.access.log"].sudo().create(
+            [
+                {"archive_id": archive.id, "user_id": self.env.uid, "access_type": access_type}
+                for archive in logged
+            ]
+        )
+
+    @api.model
+    def _cron_declassify(self):
+        """Lower every archive whose classification expired by one level (R12 自行解密).
+
+        Idempotent: a declassified archive gets a new period, so a second run on
+        the same day finds nothing to do.
+        """
+        today = fields.Date.context_today(self)
+        expired = self.sudo().search([("classified_until", "<", today)])
+        for archive in expired:
+            old_level = archive.confidentiality_level
+            new_level = DECLASSIFIED_LEVEL.get(old_level, old_level)
+            archive.with_context(cs_no_access_log=True).write(
+                {
+                    "confidentiality_level": new_level,
+                    "classified_until": self._default_classified_until(new_level)
+                    if new_level != old_level
+                    else False,
+                }
+            )
+            archive.message_post(
+                body=self.env._(
+                    "Classification period ended: declassified from %(old)s to %(new)s.",
+                    old=dict(CONFIDENTIALITY_LEVELS)[old_level],
+                    new=dict(CONFIDENTIALITY_LEVELS)[new_level],
+                ),
+                message_type="notification",
+            )
+        return len(expired)
+
+    @api.model
+    def _cron_review_due(self):
+        """Give each owner a review activity for archives due for re-verification (R13)."""
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("customer_service.mail_activity_type_archive_review")
+        due = self.sudo().search([("next_review_date", "<=", today), ("owner_id", "!=", False)])
+        already = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", due.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        for archive in due.filtered(lambda a: a.id not in already):
+            archive.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=archive.next_review_date,
+                user_id=archive.owner_id.id,
+            )
+        return len(due) - len(already)
+
+    def _erase_personal_content(self):
+        """Destroy what the archive says about the person (R13), keeping the row."""
+        self.sudo().with_context(cs_no_access_log=True).write(
+            dict.fromkeys(ERASABLE_FIELDS, False)
+            | {"destroyed": True, "active": False, "next_review_date": False}
+        )
+        sudo = self.sudo()
+        sudo.preference_ids.unlink()
+        sudo.special_date_ids.unlink()
+        sudo.key_person_ids.unlink()
+        sudo.message_ids.unlink()
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()

@@ -22,3 +22,23 @@ class ResConfigSettings(models.TransientModel):
         default=200.0,
         help="The highest value of a gift given on the company's behalf (R16).",
     )
+    cs_period_secret_years = fields.Integer(
+        string="Secret: Years Classified",
+        config_parameter="customer_service.period_secret_years",
+        default=1,
+    )
+    cs_period_confidential_years = fields.Integer(
+        string="Confidential: Years Classified",
+        config_parameter="customer_service.period_confidential_years",
+        default=3,
+    )
+    cs_period_top_secret_years = fields.Integer(
+        string="Top Secret: Years Classified",
+        config_parameter="customer_service.period_top_secret_years",
+        default=5,
+    )
+    cs_access_log_retention_days = fields.Integer(
+        string="Access Log Retention (days)",
+        config_parameter="customer_service.access_log_retention_days",
+        default=730,
+    )

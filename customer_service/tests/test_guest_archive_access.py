@@ -26,7 +26,7 @@ class TestGuestArchiveAccess(CustomerServiceCase):
         cls.expected = {
             "staff": cls.secret | cls.confidential,
             "staff2": cls.secret | cls.confidential_other,
-            "supervisor": cls.secret,
+            "supervisor": cls.secret | cls.confidential | cls.confidential_other,
             "manager": cls.secret | cls.confidential | cls.confidential_other,
             "admin": cls.secret | cls.confidential | cls.confidential_other,
             "leader": cls.fixtures,
@@ -129,3 +129,104 @@ class TestGuestArchiveAccess(CustomerServiceCase):
     def test_code_from_sequence(self):
         self.assertTrue(self.secret.code.startswith("GA"))
         self.assertNotEqual(self.secret.code, self.confidential.code)
+
+
+@tagged("post_install", "-at_install")
+class TestArchiveContentAccess(CustomerServiceCase):
+    """Content that hangs off an archive is exactly as readable as the archive."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fnb = cls.env.ref("customer_service.cs_service_department_fnb")
+        cls.front = cls.env.ref("customer_service.cs_service_department_front_office")
+        cls.fnb.member_ids = [(4, cls.users["liaison"].id)]
+        cls.secret = cls._create_archive("CSTEST Content Secret", "secret")
+        cls.top = cls._create_archive("CSTEST Content Top", "top_secret", guest_type="corporate")
+        for archive in cls.secret | cls.top:
+            cls.env["cs.archive.special.date"].create(
+                {"archive_id": archive.id, "name": f"Day {archive.name}", "date": "2020-01-01"}
+            )
+            cls.env["cs.archive.key.person"].create(
+                {"archive_id": archive.id, "name": f"Boss {archive.name}"}
+            )
+            for department in cls.fnb | cls.front:
+                cls.env["cs.guest.preference"].create(
+                    {
+                        "partner_id": archive.partner_id.id,
+                        "department_id": department.id,
+                        "name": f"Likes {department.code} {archive.name}",
+                    }
+                )
+
+    def _names(self, model, role, field="name"):
+        rows = self.env[model].with_user(self.users[role]).search_read([], [field])
+        return {r[field] for r in rows if "CSTEST Content" in (r[field] or "")}
+
+    def test_child_records_follow_the_archive(self):
+        for model in ("cs.archive.special.date", "cs.archive.key.person"):
+            with self.subTest(model=model):
+                self.assertEqual(
+                    self._names(model, "staff"),
+                    {n for n in self._names(model, "leader") if "Secret" in n},
+                )
+                self.assertEqual(len(self._names(model, "leader")), 2)
+                groups = (
+                    self.env[model]
+                    .with_user(self.users["staff"])
+                    .formatted_read_group([("archive_id", "=", self.top.id)], [], ["__count"])
+                )
+                self.assertEqual(groups[0]["__count"], 0)
+
+    def test_preferences_follow_the_archive_for_staff(self):
+        staff = self._names("cs.guest.preference", "staff")
+        self.assertEqual(len(staff), 2)
+        self.assertTrue(all("Secret" in n for n in staff))
+        self.assertEqual(len(self._names("cs.guest.preference", "leader")), 4)
+
+    def test_liaison_sees_and_adds_only_their_department(self):
+        seen = self._names("cs.guest.preference", "liaison")
+        self.assertEqual(len(seen), 2, "F&B lines of both archives, even top secret")
+        self.assertTrue(all("fnb" in n for n in seen))
+        Pref = self.env["cs.guest.preference"].with_user(self.users["liaison"])
+        line = Pref.create({"partner_id": self.top.partner_id.id, "name": "No ice in drinks"})
+        self.assertEqual(line.department_id, self.fnb, "defaults to the liaison's department")
+        self.assertEqual(line.sudo().archive_id, self.top, "joins the archive it cannot read")
+        with self.assertRaises(AccessError):
+            Pref.create(
+                {
+                    "partner_id": self.top.partner_id.id,
+                    "department_id": self.front.id,
+                    "name": "Not my department",
+                }
+            )
+        # Reaching the archive through the line is refused.
+        with self.assertRaises(AccessError):
+            line.archive_id.read(["note"])
+
+    def test_web_read_refuses_hidden_archives(self):
+        with self.assertRaises(AccessError):
+            self.top.with_user(self.users["manager"]).web_read({"note": {}})
+        data = self.secret.with_user(self.users["staff"]).web_read(
+            {"special_date_ids": {"fields": {"name": {}}}}
+        )
+        self.assertEqual(len(data[0]["special_date_ids"]), 1)
+
+    def test_partner_count_reveals_no_content(self):
+        partner = self.top.partner_id
+        self.assertEqual(partner.with_user(self.users["leader"]).cs_archive_count, 1)
+        self.assertEqual(partner.with_user(self.users["staff"]).cs_archive_count, 0)
+        self.assertEqual(partner.with_user(self.users["liaison"]).cs_archive_count, 0)
+        self.assertEqual(partner.with_user(self.users["finance"]).cs_archive_count, 0)
+
+    def test_archive_created_later_collects_reported_preferences(self):
+        partner = self.env["res.partner"].create({"name": "CSTEST Walk-in"})
+        line = (
+            self.env["cs.guest.preference"]
+            .with_user(self.users["liaison"])
+            .create({"partner_id": partner.id, "name": "Quiet room"})
+        )
+        self.assertFalse(line.sudo().archive_id)
+        archive = self.Archive.with_user(self.users["staff"]).create({"partner_id": partner.id})
+        self.assertEqual(line.sudo().archive_id, archive)
+        self.assertEqual(archive.preference_fnb_ids.name, "Quiet room")

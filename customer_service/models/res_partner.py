@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Counted through the user's own rights: it says only whether the user may
+    # open an archive, never anything the archive holds.
+    cs_archive_count = fields.Integer(string="Guest Archives", compute="_compute_cs_archive_count")
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_cs_archive_count(self):
+        Archive = self.env["cs.guest.archive"]
+        if not Archive.has_access("read"):
+            self.cs_archive_count = 0
+            return
+        counts = dict(
+            Archive._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        for partner in self:
+            partner.cs_archive_count = counts.get(partner, 0)
+
+    def action_open_cs_archive(self):
+        self.ensure_one()
+        archive = self.env["cs.guest.archive"].search([("partner_id", "=", self.id)], limit=1)
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "cs.guest.archive",
+            "view_mode": "form",
+            "context": {
+                "default_partner_id": self.id,
+                "default_guest_type": "corporate" if self.is_company else "individual",
+            },
+        }
+        if archive:
+            action["res_id"] = archive.id
+        return action

@@ -1,0 +1,1 @@
+from . import cs_archive_borrow_wizard
