@@ -5,6 +5,7 @@ from . import cs_guest_archive
 from . import cs_archive_special_date
 from . import cs_archive_key_person
 from . import cs_guest_preference
+from . import cs_service_card
 from . import cs_archive_access_log
 from . import cs_archive_access_request
 from . import cs_archive_destruction

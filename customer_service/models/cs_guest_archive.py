@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.base.models.res_partner import _lang_get
+
 CONFIDENTIALITY_LEVELS = [
     ("secret", "Secret"),
     ("confidential", "Confidential"),
@@ -186,8 +188,10 @@ class CsGuestArchive(models.Model):
         ],
         default="phone",
     )
-    lang = fields.Selection(related="partner_id.lang", readonly=False)
-    note = fields.Html()
+    # The archive's own field: CS staff may not edit the partner itself.
+    lang = fields.Selection(_lang_get, string="Language")
+    # Large fields stay out of prefetch: lists and access checks never need them.
+    note = fields.Html(prefetch=False)
 
     # Preferences and habits, per department (R1)
     preference_ids = fields.One2many("cs.guest.preference", "archive_id", string="Preferences")
@@ -234,7 +238,7 @@ class CsGuestArchive(models.Model):
         [("active", "Active"), ("dormant", "Dormant"), ("lost", "Lost")],
         default="active",
     )
-    credit_note = fields.Text(string="Credit Notes")
+    credit_note = fields.Text(string="Credit Notes", prefetch=False)
 
     # Borrowing and the access log (R12, R13)
     borrowed_by_me = fields.Boolean(
@@ -378,6 +382,17 @@ class CsGuestArchive(models.Model):
 
     web_read._readonly = False
 
+    # Lists and kanbans read through web_read too, in a read-only transaction:
+    # showing a row is not opening the archive, so nothing is logged there.
+    @api.model
+    @api.readonly
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
+        return super(CsGuestArchive, self.with_context(cs_no_access_log=True)).web_search_read(
+            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
+        )
+
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
         self._log_access("export")
@@ -446,8 +461,10 @@ class CsGuestArchive(models.Model):
 
     def _log_access(self, access_type):
         """Write one access-log row per confidential or top-secret archive."""
+        if self.env.context.get("cs_no_access_log"):
+            return
         logged = self.filtered(lambda a: a.confidentiality_level in LOGGED_LEVELS)
-        if not logged or self.env.context.get("cs_no_access_log"):
+        if not logged:
             return
         self.env["cs.archive.access.log"].sudo().create(
             [

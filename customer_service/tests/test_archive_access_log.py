@@ -128,3 +128,14 @@ class TestArchiveAccessLog(CustomerServiceCase):
         queries_before = self.cr.sql_log_count
         self._open("manager", self.confidential)
         return self.cr.sql_log_count - queries_before
+
+    def test_lists_are_not_openings(self):
+        Archive = self.Archive.with_user(self.users["leader"])
+        Archive.web_search_read(
+            [("id", "in", (self.confidential | self.top_secret).ids)],
+            {"code": {}, "confidentiality_level": {}},
+        )
+        self.assertFalse(self._rows(self.confidential) | self._rows(self.top_secret))
+        # Lists run in read-only transactions; only read and web_read write the log.
+        self.assertTrue(getattr(type(Archive).read, "_readonly", True) is False)
+        self.assertTrue(getattr(type(Archive).web_read, "_readonly", True) is False)

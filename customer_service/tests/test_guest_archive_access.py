@@ -230,3 +230,87 @@ class TestArchiveContentAccess(CustomerServiceCase):
         archive = self.Archive.with_user(self.users["staff"]).create({"partner_id": partner.id})
         self.assertEqual(line.sudo().archive_id, archive)
         self.assertEqual(archive.preference_fnb_ids.name, "Quiet room")
+
+
+@tagged("post_install", "-at_install")
+class TestArchiveMailAccess(CustomerServiceCase):
+    """The archive's chatter, followers and attachments are as secret as the archive."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.top = cls._create_archive("CSTEST Mail Top", "top_secret")
+        cls.message = cls.top.message_post(
+            body="Guest prefers the north villa", message_type="comment"
+        )
+        cls.attachment = cls.env["ir.attachment"].create(
+            {
+                "name": "contract.pdf",
+                "raw": b"%PDF-1.4 secret",
+                "res_model": "cs.guest.archive",
+                "res_id": cls.top.id,
+            }
+        )
+
+    def _assert_finds_nothing(self, model, domain):
+        """Hidden either way: an empty result, or no access to the model at all."""
+        try:
+            found = model.search(domain)
+        except AccessError:
+            found = model.browse()
+        self.assertFalse(found)
+
+    def test_messages_attachments_and_followers_are_hidden(self):
+        for role in ("staff", "manager", "liaison", "finance"):
+            user = self.users[role]
+            with self.subTest(role=role):
+                with self.assertRaises(AccessError):
+                    self.message.with_user(user).read(["body"])
+                found = (
+                    self.env["mail.message"]
+                    .with_user(user)
+                    .search([("model", "=", "cs.guest.archive"), ("res_id", "=", self.top.id)])
+                )
+                self.assertFalse(found)
+                with self.assertRaises(AccessError):
+                    self.attachment.with_user(user).read(["raw"])
+                self._assert_finds_nothing(
+                    self.env["ir.attachment"].with_user(user),
+                    [("res_model", "=", "cs.guest.archive"), ("res_id", "=", self.top.id)],
+                )
+                # Following it yourself is declined; adding others needs write.
+                self.assertFalse(
+                    self.top.with_user(user).message_subscribe(partner_ids=user.partner_id.ids)
+                )
+                self.assertNotIn(user.partner_id, self.top.message_partner_ids)
+                with self.assertRaises(AccessError):
+                    self.top.with_user(user).message_subscribe(
+                        partner_ids=self.users["leader"].partner_id.ids
+                    )
+        leader = self.users["leader"]
+        self.assertTrue(self.message.with_user(leader).read(["body"]))
+        self.assertTrue(self.attachment.with_user(leader).read(["name"]))
+
+
+@tagged("post_install", "-at_install")
+class TestServiceCard(CustomerServiceCase):
+    """Liaisons serve guests from a card: name, VIP level, their own preferences."""
+
+    def test_card_shows_only_what_a_department_needs(self):
+        fnb = self.env.ref("customer_service.cs_service_department_fnb")
+        front = self.env.ref("customer_service.cs_service_department_front_office")
+        fnb.member_ids = [(4, self.users["liaison"].id)]
+        archive = self._create_archive("CSTEST Card", "top_secret", vip_level="gold")
+        for department in fnb | front:
+            self.env["cs.guest.preference"].create(
+                {"partner_id": archive.partner_id.id, "department_id": department.id, "name": "x"}
+            )
+        Card = self.env["cs.service.card"].with_user(self.users["liaison"])
+        card = Card.search([("name", "=", "CSTEST Card")])
+        self.assertEqual(card.vip_level, "gold")
+        self.assertEqual(card.preference_ids.department_id, fnb)
+        self.assertNotIn("confidentiality_level", Card._fields)
+        self.assertNotIn("note", Card._fields)
+        for role in ("finance", "internal"):
+            with self.assertRaises(AccessError):
+                self.env["cs.service.card"].with_user(self.users[role]).search([])

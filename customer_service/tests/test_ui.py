@@ -3,8 +3,47 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestUi(HttpCase):
-    """Real Chromium: the demo CS staff member opens the app."""
+    """Real Chromium, as the demo users: the app, archives, preferences."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.staff = cls.env.ref("customer_service.user_cs_staff")
+        cls.guest = cls.env["res.partner"].create({"name": "Tour Guest 林"})
 
     def test_cs_staff_opens_the_app(self):
-        staff = self.env.ref("customer_service.user_cs_staff")
-        self.start_tour("/odoo", "customer_service_app_menu_tour", login=staff.login)
+        self.start_tour("/odoo", "customer_service_app_menu_tour", login=self.staff.login)
+
+    def test_staff_create_archive_liaison_adds_preference_manager_opens(self):
+        # CS staff create the archive and note an F&B preference.
+        self.start_tour(
+            "/odoo/action-customer_service.cs_guest_archive_action",
+            "customer_service_archive_create_tour",
+            login=self.staff.login,
+        )
+        archive = self.env["cs.guest.archive"].search([("partner_id", "=", self.guest.id)])
+        self.assertEqual(archive.owner_id, self.staff)
+        self.assertEqual(archive.preference_fnb_ids.name, "早餐只喝豆浆")
+
+        # The F&B liaison adds a preference from their own menu.
+        liaison = self.env.ref("customer_service.user_cs_liaison_fnb")
+        self.start_tour("/odoo", "customer_service_liaison_preference_tour", login=liaison.login)
+        line = self.env["cs.guest.preference"].search([("name", "=", "红酒不加冰")])
+        self.assertEqual(line.reported_by_id, liaison)
+        self.assertEqual(
+            line.department_id, self.env.ref("customer_service.cs_service_department_fnb")
+        )
+        self.assertEqual(line.archive_id, archive)
+
+        # The manager opens a confidential archive: one access-log row.
+        archive.confidentiality_level = "confidential"
+        manager = self.env.ref("customer_service.user_cs_manager")
+        Log = self.env["cs.archive.access.log"]
+        before = Log.search_count([("archive_id", "=", archive.id), ("user_id", "=", manager.id)])
+        self.start_tour(
+            f"/odoo/action-customer_service.cs_guest_archive_action/{archive.id}",
+            "customer_service_manager_open_tour",
+            login=manager.login,
+        )
+        after = Log.search_count([("archive_id", "=", archive.id), ("user_id", "=", manager.id)])
+        self.assertEqual(after - before, 1)
