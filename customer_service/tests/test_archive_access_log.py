@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from .common import CustomerServiceCase
 
 # Queries to open one archive with warm registry caches and a cold record cache.
-OPEN_QUERY_BUDGET = 30
+OPEN_QUERY_BUDGET = 20
 
 
 @tagged("post_install", "-at_install")
