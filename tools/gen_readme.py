@@ -9,6 +9,9 @@ import ast
 import sys
 from pathlib import Path
 
+import docutils.core
+import docutils.utils
+
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [("DESCRIPTION.md", None), ("CONFIGURE.md", "Configuration"), ("USAGE.md", "Usage")]
 
@@ -44,22 +47,38 @@ def render(addon: Path) -> str:
     return "\n".join(parts)
 
 
+def rst_problems(text: str) -> str:
+    """Odoo renders README.rst as the module description: it must be clean RST."""
+    try:
+        docutils.core.publish_string(
+            text, writer_name="null", settings_overrides={"halt_level": 2, "report_level": 5}
+        )
+    except docutils.utils.SystemMessage as problem:
+        return str(problem)
+    return ""
+
+
 def main(check: bool) -> int:
     stale = []
+    broken = []
     for manifest in sorted(ROOT.glob("*/__manifest__.py")):
         addon = manifest.parent
         target = addon / "README.rst"
         text = render(addon)
+        problem = rst_problems(text)
+        if problem:
+            broken.append(f"{addon.name}: {problem}")
         if target.exists() and target.read_text() == text:
             continue
         if check:
             stale.append(addon.name)
         else:
             target.write_text(text)
+    for problem in broken:
+        print(f"README.rst is not valid RST, fix readme/*.md: {problem}")
     if stale:
         print(f"README.rst out of date in {', '.join(stale)}: run 'make readme'")
-        return 1
-    return 0
+    return 1 if stale or broken else 0
 
 
 if __name__ == "__main__":

@@ -44,6 +44,12 @@ SHOTS = [
         ".o_form_view .o_field_badge",
     ),
     (
+        "service-card-zh.png",
+        "cs_liaison_fnb",
+        "/odoo/action-customer_service.cs_service_card_action/1",
+        ".o_form_view .o_field_one2many .o_data_row",
+    ),
+    (
         "guest-archive-analysis-en.png",
         "admin",
         "/odoo/action-customer_service_reports.cs_guest_archive_analysis_action",
