@@ -1,6 +1,7 @@
 from . import cs_service_department
 from . import cs_archive_tag
 from . import cs_archive_content_mixin
+from . import cs_approval_mixin
 from . import cs_guest_archive
 from . import cs_archive_special_date
 from . import cs_archive_key_person

@@ -17,10 +17,7 @@ class CsArchiveAccessRequest(models.Model):
     _name = "cs.archive.access.request"
     _description = "Archive Borrow Request"
     _order = "id desc"
-    _inherit = ["tier.validation", "mail.thread", "mail.activity.mixin"]
-    _tier_validation_manual_config = False
-    _state_from = ["draft", "submitted"]
-    _state_to = ["approved"]
+    _inherit = ["cs.approval.mixin", "mail.thread", "mail.activity.mixin"]
 
     _dates_check = models.Constraint(
         "CHECK (date_to >= date_from)",
@@ -116,39 +113,20 @@ class CsArchiveAccessRequest(models.Model):
     # Actions
     # ------------------------------------------------------------
 
-    def action_submit(self):
-        for request in self:
-            if request.state != "draft":
-                raise UserError(self.env._("Only a draft request can be submitted."))
-            if request.user_id != self.env.user:
-                raise UserError(self.env._("Only the borrower may submit the request."))
-        self.write({"state": "submitted"})
-        self.request_validation()
-        return True
+    def _check_can_submit(self):
+        if any(request.user_id != self.env.user for request in self):
+            raise UserError(self.env._("Only the borrower may submit the request."))
 
-    def validate_tier(self):
-        result = super().validate_tier()
-        if self.validation_status == "validated" and self.state == "submitted":
-            user = self.env.user
-            # The reviews authorized this; the reviewer may not see them all.
-            # need_validation has no dependencies: drop a value cached before
-            # the reviews existed.
-            self.invalidate_recordset(["need_validation"])
-            self.sudo().write(
-                {
-                    "state": "approved",
-                    "approved_by_id": user.id,
-                    "approved_date": fields.Datetime.now(),
-                    "leader_approved": user.has_group("customer_service.group_cs_leader"),
-                }
-            )
-        return result
-
-    def reject_tier(self):
-        result = super().reject_tier()
-        if self.validation_status == "rejected":
-            self.with_context(skip_validation_check=True).write({"state": "rejected"})
-        return result
+    def _on_approved(self):
+        user = self.env.user  # the last reviewer: sudo keeps the uid
+        self.write(
+            {
+                "state": "approved",
+                "approved_by_id": user.id,
+                "approved_date": fields.Datetime.now(),
+                "leader_approved": user.has_group("customer_service.group_cs_leader"),
+            }
+        )
 
     def action_return(self):
         """End the borrow now (归还)."""
@@ -160,13 +138,6 @@ class CsArchiveAccessRequest(models.Model):
             ):
                 raise UserError(self.env._("Only the borrower or a manager may return it."))
         self.sudo().write({"state": "returned", "returned_date": fields.Datetime.now()})
-        return True
-
-    def action_cancel(self):
-        for request in self:
-            if request.state not in ("draft", "submitted"):
-                raise UserError(self.env._("Only a pending request can be cancelled."))
-        self.with_context(skip_validation_check=True).write({"state": "cancel"})
         return True
 
     # ------------------------------------------------------------

@@ -14,10 +14,7 @@ class CsArchiveDestruction(models.Model):
     _name = "cs.archive.destruction"
     _description = "Guest Archive Destruction"
     _order = "id desc"
-    _inherit = ["tier.validation", "mail.thread"]
-    _tier_validation_manual_config = False
-    _state_from = ["draft", "submitted"]
-    _state_to = ["approved"]
+    _inherit = ["cs.approval.mixin", "mail.thread"]
 
     name = fields.Char(
         required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
@@ -77,38 +74,13 @@ class CsArchiveDestruction(models.Model):
             raise UserError(self.env._("Only a draft or cancelled destruction can be deleted."))
         return super().unlink()
 
-    def action_submit(self):
-        for destruction in self:
-            if destruction.state != "draft":
-                raise UserError(self.env._("Only a draft destruction can be submitted."))
-            if not destruction.archive_ids:
-                raise UserError(self.env._("Select the archives to destroy first."))
-        self.write({"state": "submitted"})
-        self.request_validation()
-        return True
+    def _check_can_submit(self):
+        if any(not destruction.archive_ids for destruction in self):
+            raise UserError(self.env._("Select the archives to destroy first."))
 
-    def validate_tier(self):
-        result = super().validate_tier()
-        if self.validation_status == "validated" and self.state == "submitted":
-            # The reviews authorized this; the reviewer may not see them all.
-            # need_validation has no dependencies: drop a value cached before
-            # the reviews existed.
-            self.invalidate_recordset(["need_validation"])
-            self.sudo().write({"state": "approved"})
-            self.sudo()._destroy()
-        return result
-
-    def reject_tier(self):
-        result = super().reject_tier()
-        if self.validation_status == "rejected":
-            self.with_context(skip_validation_check=True).write({"state": "rejected"})
-        return result
-
-    def action_cancel(self):
-        if any(d.state not in ("draft", "submitted") for d in self):
-            raise UserError(self.env._("Only a pending destruction can be cancelled."))
-        self.with_context(skip_validation_check=True).write({"state": "cancel"})
-        return True
+    def _on_approved(self):
+        super()._on_approved()
+        self._destroy()
 
     def _destroy(self):
         """Erase the archives' personal content; keep their codes here."""

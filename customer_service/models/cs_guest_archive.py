@@ -7,6 +7,13 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _lang_get
 
+VIP_LEVELS = [
+    ("none", "None"),
+    ("silver", "Silver"),
+    ("gold", "Gold"),
+    ("platinum", "Platinum"),
+    ("diamond", "Diamond"),
+]
 CONFIDENTIALITY_LEVELS = [
     ("secret", "Secret"),
     ("confidential", "Confidential"),
@@ -107,13 +114,7 @@ class CsGuestArchive(models.Model):
     )
     tag_ids = fields.Many2many("cs.archive.tag", string="Tags")
     vip_level = fields.Selection(
-        [
-            ("none", "None"),
-            ("silver", "Silver"),
-            ("gold", "Gold"),
-            ("platinum", "Platinum"),
-            ("diamond", "Diamond"),
-        ],
+        VIP_LEVELS,
         string="VIP Level",
         default="none",
         required=True,

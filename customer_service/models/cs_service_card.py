@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .cs_guest_archive import VIP_LEVELS
+
 
 class CsServiceCard(models.Model):
     """What a department needs to serve a guest, and nothing more (R1, R12).
@@ -25,13 +27,7 @@ class CsServiceCard(models.Model):
     partner_id = fields.Many2one("res.partner", string="Guest", readonly=True)
     name = fields.Char(readonly=True)
     vip_level = fields.Selection(
-        [
-            ("none", "None"),
-            ("silver", "Silver"),
-            ("gold", "Gold"),
-            ("platinum", "Platinum"),
-            ("diamond", "Diamond"),
-        ],
+        VIP_LEVELS,
         string="VIP Level",
         readonly=True,
     )
