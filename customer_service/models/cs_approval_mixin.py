@@ -54,4 +54,4 @@ class CsApprovalMixin(models.AbstractModel):
 
     def _on_approved(self):
         """Every review approved: carry the request out (called as superuser)."""
-        self.write({"state": "approved"})
+        return self.write({"state": "approved"})

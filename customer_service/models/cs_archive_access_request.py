@@ -119,7 +119,7 @@ class CsArchiveAccessRequest(models.Model):
 
     def _on_approved(self):
         user = self.env.user  # the last reviewer: sudo keeps the uid
-        self.write(
+        return self.write(
             {
                 "state": "approved",
                 "approved_by_id": user.id,

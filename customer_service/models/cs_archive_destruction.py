@@ -79,8 +79,9 @@ class CsArchiveDestruction(models.Model):
             raise UserError(self.env._("Select the archives to destroy first."))
 
     def _on_approved(self):
-        super()._on_approved()
+        result = super()._on_approved()
         self._destroy()
+        return result
 
     def _destroy(self):
         """Erase the archives' personal content; keep their codes here."""
