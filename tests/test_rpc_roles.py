@@ -113,3 +113,40 @@ def test_liaison_and_finance_read_no_archive(odoo_server, db_name, login):
         client.call("cs.guest.archive", "search_read", [], fields=["code"])
     # Odoo's XML-RPC fault code 4 is AccessError; the text is in the user's language.
     assert fault.value.faultCode == 4, fault.value.faultString
+
+
+def test_bad_input_gets_a_translated_error_and_writes_nothing(odoo_server, db_name):
+    """Over RPC, a broken rule comes back as a clear message in the user's language."""
+    staff = Client(odoo_server, db_name, "cs_staff")
+    [archive] = staff.call(
+        "cs.guest.archive",
+        "search_read",
+        [("confidentiality_level", "=", "secret")],
+        fields=["partner_id"],
+        limit=1,
+    )
+    count = staff.call("cs.guest.archive", "search_count", [])
+    # Like the web client, send the user's language in the context.
+    zh = {"lang": "zh_CN"}
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        staff.call(
+            "cs.guest.archive", "create", {"partner_id": archive["partner_id"][0]}, context=zh
+        )
+    assert "该客人在本公司已有档案" in fault.value.faultString
+    assert staff.call("cs.guest.archive", "search_count", []) == count
+
+    requests = staff.call("cs.archive.access.request", "search_count", [])
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        staff.call(
+            "cs.archive.access.request",
+            "create",
+            {
+                "archive_id": archive["id"],
+                "date_from": "2026-12-10",
+                "date_to": "2026-12-01",
+                "reason": "rpc",
+            },
+            context=zh,
+        )
+    assert "借阅" in fault.value.faultString, fault.value.faultString
+    assert staff.call("cs.archive.access.request", "search_count", []) == requests

@@ -90,6 +90,17 @@ class CsArchiveAccessRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Checked before the SQL constraint for a translated message on every client.
+        for vals in vals_list:
+            date_from, date_to = vals.get("date_from"), vals.get("date_to")
+            if (
+                date_from
+                and date_to
+                and fields.Date.to_date(date_to) < fields.Date.to_date(date_from)
+            ):
+                raise ValidationError(
+                    self.env._("The borrow period must end on or after the day it starts.")
+                )
         archives = (
             self.env["cs.guest.archive"]
             .sudo()

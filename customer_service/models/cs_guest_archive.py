@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -327,6 +327,7 @@ class CsGuestArchive(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_one_archive_per_partner(vals_list)
         default_code = self.env._("New")
         for vals in vals_list:
             if not vals.get("code") or vals["code"] == default_code:
@@ -423,6 +424,29 @@ class CsGuestArchive(models.Model):
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    @api.model
+    def _check_one_archive_per_partner(self, vals_list):
+        """The unique index's rule, checked first for a clear, translated message.
+
+        Odoo translates a violated SQL constraint only for the web client; RPC
+        clients would get it in English. The index stays as the last guard.
+        """
+        keys = [
+            (vals.get("partner_id"), vals.get("company_id") or self.env.company.id)
+            for vals in vals_list
+        ]
+        duplicate = len(set(keys)) < len(keys) or self.sudo().with_context(
+            active_test=False
+        ).search_count(
+            Domain.OR(
+                Domain("partner_id", "=", partner) & Domain("company_id", "=", company)
+                for partner, company in keys
+            ),
+            limit=1,
+        )
+        if duplicate:
+            raise ValidationError(self.env._("This guest already has an archive in this company."))
 
     @api.model
     def _default_classified_until(self, level):

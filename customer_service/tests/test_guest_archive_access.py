@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -123,8 +123,22 @@ class TestGuestArchiveAccess(CustomerServiceCase):
         self.assertTrue(self.secret.exists())
 
     def test_one_archive_per_partner_and_company(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+        count = self.Archive.search_count([])
+        with self.assertRaises(ValidationError), self.cr.savepoint():
             self.Archive.create({"partner_id": self.secret.partner_id.id})
+        partner = self.env["res.partner"].create({"name": "CSTEST twice in one call"})
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.Archive.create([{"partner_id": partner.id}, {"partner_id": partner.id}])
+        self.assertEqual(self.Archive.search_count([]), count, "nothing half-written")
+        # The index stays as the last guard, for code that skips create().
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.env.cr.execute(
+                "INSERT INTO cs_guest_archive (code, partner_id, company_id, guest_type, "
+                "confidentiality_level, customer_class, vip_level) "
+                "SELECT 'X', partner_id, company_id, 'individual', 'secret', 'normal', 'none' "
+                "FROM cs_guest_archive WHERE id = %s",
+                [self.secret.id],
+            )
 
     def test_code_from_sequence(self):
         self.assertTrue(self.secret.code.startswith("GA"))
