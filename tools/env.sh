@@ -13,10 +13,15 @@ export PYTHON="${PYTHON:-python3}"
 # PostgreSQL. When none of PGHOST/PGUSER is given, the scripts use (and, as
 # root, create) a local server with a password-authenticated role: Odoo refuses
 # to run as the 'postgres' superuser.
-export PG_MANAGED=0
-if [ -z "${PGHOST:-}" ] && [ -z "${PGUSER:-}" ]; then
-    PG_MANAGED=1
+# Decided once, by the first script: the scripts it runs inherit the
+# exported PG* values and must not mistake them for the user's.
+if [ -z "${PG_MANAGED:-}" ]; then
+    PG_MANAGED=0
+    if [ -z "${PGHOST:-}" ] && [ -z "${PGUSER:-}" ]; then
+        PG_MANAGED=1
+    fi
 fi
+export PG_MANAGED
 export PGHOST="${PGHOST:-127.0.0.1}"
 export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-odoo}"
