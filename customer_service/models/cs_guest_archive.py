@@ -518,10 +518,10 @@ class CsGuestArchive(models.Model):
         """
         today = fields.Date.context_today(self)
         expired = self.sudo().search([("classified_until", "<", today)])
-        for archive in expired:
-            old_level = archive.confidentiality_level
+        # One write and one batch of chatter notes per level, not per archive.
+        for old_level, archives in expired.grouped("confidentiality_level").items():
             new_level = DECLASSIFIED_LEVEL.get(old_level, old_level)
-            archive.with_context(cs_no_access_log=True).write(
+            archives.with_context(cs_no_access_log=True).write(
                 {
                     "confidentiality_level": new_level,
                     "classified_until": self._default_classified_until(new_level)
@@ -529,14 +529,12 @@ class CsGuestArchive(models.Model):
                     else False,
                 }
             )
-            archive.message_post(
-                body=self.env._(
-                    "Classification period ended: declassified from %(old)s to %(new)s.",
-                    old=dict(CONFIDENTIALITY_LEVELS)[old_level],
-                    new=dict(CONFIDENTIALITY_LEVELS)[new_level],
-                ),
-                message_type="notification",
+            body = self.env._(
+                "Classification period ended: declassified from %(old)s to %(new)s.",
+                old=dict(CONFIDENTIALITY_LEVELS)[old_level],
+                new=dict(CONFIDENTIALITY_LEVELS)[new_level],
             )
+            archives._message_log_batch(bodies=dict.fromkeys(archives.ids, body))
         return len(expired)
 
     @api.model
