@@ -1,3 +1,5 @@
+from contextvars import ContextVar
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -23,6 +25,9 @@ CONFIDENTIALITY_LEVELS = [
 LOGGED_LEVELS = ("confidential", "top_secret")
 # Where an expired classification goes (R12, 自行解密); secret is the floor.
 DECLASSIFIED_LEVEL = {"top_secret": "confidential", "confidential": "secret"}
+# Set while a list or kanban reads archives. A ContextVar, not a context key:
+# an RPC client sets the context, and must never be able to skip the log.
+_LISTING = ContextVar("cs_guest_archive_listing", default=False)
 DEFAULT_PERIOD_YEARS = {"secret": 1, "confidential": 3, "top_secret": 5}
 REVIEW_INTERVAL = relativedelta(months=3)
 # Personal content erased by a destruction (R13); code and level stay.
@@ -402,9 +407,18 @@ class CsGuestArchive(models.Model):
     def web_search_read(
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None
     ):
-        return super(CsGuestArchive, self.with_context(cs_no_access_log=True)).web_search_read(
-            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
-        )
+        token = _LISTING.set(True)
+        try:
+            return super().web_search_read(
+                domain,
+                specification,
+                offset=offset,
+                limit=limit,
+                order=order,
+                count_limit=count_limit,
+            )
+        finally:
+            _LISTING.reset(token)
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
@@ -497,7 +511,7 @@ class CsGuestArchive(models.Model):
 
     def _log_access(self, access_type):
         """Write one access-log row per confidential or top-secret archive."""
-        if self.env.context.get("cs_no_access_log"):
+        if _LISTING.get():
             return
         logged = self.filtered(lambda a: a.confidentiality_level in LOGGED_LEVELS)
         if not logged:
@@ -521,7 +535,7 @@ class CsGuestArchive(models.Model):
         # One write and one batch of chatter notes per level, not per archive.
         for old_level, archives in expired.grouped("confidentiality_level").items():
             new_level = DECLASSIFIED_LEVEL.get(old_level, old_level)
-            archives.with_context(cs_no_access_log=True).write(
+            archives.write(
                 {
                     "confidentiality_level": new_level,
                     "classified_until": self._default_classified_until(new_level)
@@ -565,7 +579,7 @@ class CsGuestArchive(models.Model):
 
     def _erase_personal_content(self):
         """Destroy what the archive says about the person (R13), keeping the row."""
-        self.sudo().with_context(cs_no_access_log=True).write(
+        self.sudo().write(
             dict.fromkeys(ERASABLE_FIELDS, False)
             | {"destroyed": True, "active": False, "next_review_date": False}
         )

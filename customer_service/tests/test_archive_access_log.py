@@ -140,3 +140,9 @@ class TestArchiveAccessLog(CustomerServiceCase):
         # Lists run in read-only transactions; only read and web_read write the log.
         self.assertTrue(getattr(type(Archive).read, "_readonly", True) is False)
         self.assertTrue(getattr(type(Archive).web_read, "_readonly", True) is False)
+
+    def test_no_client_context_skips_the_log(self):
+        archive = self.confidential.with_user(self.users["staff"])
+        for key in ("cs_no_access_log", "cs_guest_archive_listing"):
+            archive.with_context(**{key: True}).read(["code"])
+        self.assertEqual(len(self._rows(self.confidential)), 2)
