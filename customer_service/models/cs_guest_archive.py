@@ -432,10 +432,9 @@ class CsGuestArchive(models.Model):
     def action_mark_reviewed(self):
         """The owner re-verified the archive (R13): the next review is due in a quarter."""
         today = fields.Date.context_today(self)
-        for archive in self:
-            archive.write({"last_review_date": today, "next_review_date": today + REVIEW_INTERVAL})
-            archive.activity_feedback(["customer_service.mail_activity_type_archive_review"])
-            archive.message_post(body=self.env._("Archive re-verified."))
+        self.write({"last_review_date": today, "next_review_date": today + REVIEW_INTERVAL})
+        self.activity_feedback(["customer_service.mail_activity_type_archive_review"])
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, self.env._("Archive re-verified.")))
         return True
 
     def action_view_access_log(self):

@@ -78,7 +78,9 @@ class CsGuestPreference(models.Model):
             )
         )
         by_key = {(a.partner_id.id, a.company_id.id): a for a in archives}
-        for pref in unlinked:
-            archive = by_key.get((pref.partner_id.id, pref.company_id.id))
+        # One write per archive, not per line.
+        for archive, prefs in unlinked.grouped(
+            lambda p: by_key.get((p.partner_id.id, p.company_id.id))
+        ).items():
             if archive:
-                pref.sudo().archive_id = archive
+                prefs.sudo().archive_id = archive
