@@ -368,11 +368,14 @@ class CsGuestArchive(models.Model):
         return archives
 
     def write(self, vals):
-        if "confidentiality_level" in vals:
-            self._check_level_change(vals["confidentiality_level"])
-            if "classified_until" not in vals:
-                vals["classified_until"] = self._default_classified_until(
-                    vals["confidentiality_level"]
+        new_level = vals.get("confidentiality_level")
+        if new_level:
+            self._check_level_change(new_level)
+            changed = self.filtered(lambda a: a.confidentiality_level != new_level)
+            if "classified_until" not in vals and changed:
+                # A new level starts a new period; rewriting the same level does not.
+                super(CsGuestArchive, changed).write(
+                    {"classified_until": self._default_classified_until(new_level)}
                 )
         return super().write(vals)
 

@@ -18,6 +18,12 @@ class TestArchiveLifecycle(CustomerServiceCase):
         with freeze_time("2026-11-23"):
             archive = self._create_archive("CSTEST Period", "confidential")
         self.assertEqual(archive.classified_until, date(2028, 11, 23))
+        # Rewriting the same level keeps the period; a new level starts one.
+        with freeze_time("2027-03-01"):
+            archive.confidentiality_level = "confidential"
+            self.assertEqual(archive.classified_until, date(2028, 11, 23))
+            archive.confidentiality_level = "secret"
+            self.assertEqual(archive.classified_until, date(2028, 3, 1))
 
     def test_declassify_cron(self):
         with freeze_time("2026-01-10"):
