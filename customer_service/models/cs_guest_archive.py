@@ -26,8 +26,29 @@ LOGGED_LEVELS = ("confidential", "top_secret")
 # Where an expired classification goes (R12, 自行解密); secret is the floor.
 DECLASSIFIED_LEVEL = {"top_secret": "confidential", "confidential": "secret"}
 # Set while a list or kanban reads archives. A ContextVar, not a context key:
-# an RPC client sets the context, and must never be able to skip the log.
-_LISTING = ContextVar("cs_guest_archive_listing", default=False)
+# an RPC client sets the context, and must never be able to skip the log or
+# the access check.
+
+
+class _Listing:
+    """What one list request learnt about the archives its user may read.
+
+    Lives in a ContextVar for the duration of web_search_read only: a client
+    cannot set it, and it never outlives the request that filled it.
+    """
+
+    __slots__ = ("borrowed", "key", "readable")
+
+    def __init__(self, env):
+        self.key = (env.uid, tuple(env.companies.ids))
+        self.borrowed = None
+        self.readable = set()
+
+    def applies(self, env):
+        return not env.su and self.key == (env.uid, tuple(env.companies.ids))
+
+
+_LISTING = ContextVar("cs_guest_archive_listing", default=None)
 DEFAULT_PERIOD_YEARS = {"secret": 1, "confidential": 3, "top_secret": 5}
 REVIEW_INTERVAL = relativedelta(months=3)
 # Personal content erased by a destruction (R13); code and level stay.
@@ -280,6 +301,9 @@ class CsGuestArchive(models.Model):
         if not wanted <= {True, False}:
             raise UserError(self.env._("Unsupported search on borrowed archives."))
         positive = (True in wanted) == (operator in ("=", "in"))
+        listing = _LISTING.get()
+        if listing and listing.key[0] == self.env.uid and listing.borrowed is not None:
+            return Domain("id", "in" if positive else "not in", listing.borrowed)
         today = fields.Date.context_today(self)
         # The query reads these tables directly: write pending changes first.
         self.env["cs.archive.access.request"].flush_model(
@@ -303,6 +327,8 @@ class CsGuestArchive(models.Model):
             )
         )
         archive_ids = [row[0] for row in self.env.cr.fetchall()]
+        if listing and listing.key[0] == self.env.uid:
+            listing.borrowed = archive_ids
         return Domain("id", "in" if positive else "not in", archive_ids)
 
     def _compute_access_log_count(self):
@@ -410,7 +436,7 @@ class CsGuestArchive(models.Model):
     def web_search_read(
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None
     ):
-        token = _LISTING.set(True)
+        token = _LISTING.set(_Listing(self.env))
         try:
             return super().web_search_read(
                 domain,
@@ -422,6 +448,27 @@ class CsGuestArchive(models.Model):
             )
         finally:
             _LISTING.reset(token)
+
+    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
+        records = super().search_fetch(domain, field_names, offset, limit, order)
+        listing = _LISTING.get()
+        if listing and listing.applies(records.env):
+            listing.readable.update(records._ids)
+        return records
+
+    def _check_access(self, operation):
+        # The list's own search applied the record rules in SQL a moment ago,
+        # for this user and these companies: re-evaluating them in Python on
+        # the same rows (read() does) would only cost a fetch of every field.
+        listing = _LISTING.get()
+        if (
+            operation == "read"
+            and listing
+            and listing.applies(self.env)
+            and listing.readable.issuperset(self._ids)
+        ):
+            return None
+        return super()._check_access(operation)
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)

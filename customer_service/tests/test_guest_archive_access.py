@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import cs_guest_archive as archive_model
 from .common import CustomerServiceCase
 
 
@@ -46,6 +47,37 @@ class TestGuestArchiveAccess(CustomerServiceCase):
                 self.assertEqual(Archive.search_count(self._domain()), len(expected))
                 rows = Archive.search_read(self._domain(), ["code", "confidentiality_level"])
                 self.assertEqual({r["id"] for r in rows}, set(expected.ids))
+
+    def test_list_and_kanban_reads(self):
+        spec = {"code": {}, "partner_id": {"fields": {"display_name": {}}}}
+        for role, expected in self.expected.items():
+            with self.subTest(role=role):
+                result = self._archives_as(role).web_search_read(self._domain(), spec)
+                self.assertEqual({r["id"] for r in result["records"]}, set(expected.ids))
+                self.assertEqual(result["length"], len(expected))
+
+    def test_listing_skips_the_recheck_only_for_its_own_rows(self):
+        """The list trusts the rows its own search returned, and nothing else."""
+        staff = self.users["staff"]
+        Archive = self.Archive.with_user(staff)
+        token = archive_model._LISTING.set(archive_model._Listing(Archive.env))
+        try:
+            listed = Archive.search_fetch(self._domain(), ["code"])
+            self.assertEqual(listed, self.expected["staff"])
+            self.assertTrue(listed.has_access("read"))
+            for hidden in (self.confidential_other, self.top_secret):
+                self.assertFalse(hidden.with_user(staff).has_access("read"))
+                # read() checks in Python when the fields are already cached.
+                hidden.sudo().fetch(["code"])
+                with self.assertRaises(AccessError):
+                    hidden.with_user(staff).read(["code"])
+            # Another user in the same request gets no benefit of the doubt.
+            self.assertFalse(self.confidential.with_user(self.users["staff2"]).has_access("read"))
+        finally:
+            archive_model._LISTING.reset(token)
+        # Outside a listing, the Python re-check runs as usual.
+        self.assertTrue(self.confidential.with_user(staff).has_access("read"))
+        self.assertFalse(self.top_secret.with_user(staff).has_access("read"))
 
     def test_read_group_counts(self):
         for role, expected in self.expected.items():
