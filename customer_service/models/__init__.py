@@ -13,3 +13,8 @@ from . import cs_archive_destruction
 from . import tier_definition
 from . import res_partner
 from . import res_config_settings
+from . import cs_consumption
+from . import cs_consumption_line
+from . import cs_contact_log
+from . import cs_complaint_category
+from . import cs_complaint
