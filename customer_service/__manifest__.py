@@ -38,6 +38,8 @@
         "views/cs_archive_access_request_views.xml",
         "views/cs_archive_access_log_views.xml",
         "views/cs_archive_destruction_views.xml",
+        "views/cs_consumption_views.xml",
+        "views/cs_contact_log_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/cs_archive_borrow_wizard_views.xml",

@@ -18,3 +18,4 @@ from . import cs_consumption_line
 from . import cs_contact_log
 from . import cs_complaint_category
 from . import cs_complaint
+from . import account_move

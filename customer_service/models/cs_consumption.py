@@ -46,7 +46,12 @@ class CsConsumption(models.Model):
         tracking=True,
     )
     department_id = fields.Many2one(
-        "cs.service.department", required=True, index=True, ondelete="restrict", tracking=True
+        "cs.service.department",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        default=lambda self: self._default_department_id(),
     )
     consumption_date = fields.Datetime(
         required=True, index=True, default=fields.Datetime.now, tracking=True
@@ -93,8 +98,35 @@ class CsConsumption(models.Model):
     callback_overdue = fields.Boolean(
         compute="_compute_callback_overdue", search="_search_callback_overdue"
     )
+    callback_on_time = fields.Boolean(
+        string="Called Back in Time",
+        compute="_compute_callback_on_time",
+        store=True,
+        help="The first callback came before the deadline (R15).",
+    )
+    callback_escalated = fields.Boolean(readonly=True, copy=False)
+    callback_user_id = fields.Many2one(
+        "res.users",
+        string="Calls Back",
+        ondelete="set null",
+        index=True,
+        readonly=True,
+        copy=False,
+        help="The archive owner, or the CS staff member whose turn it was.",
+    )
+    guest_resting_hours = fields.Char(
+        compute="_compute_guest_resting_hours",
+        help="The guest's do-not-disturb hours: never call then (R15).",
+    )
     contact_log_ids = fields.One2many("cs.contact.log", "consumption_id", string="Callbacks")
     note = fields.Text()
+
+    @api.model
+    def _default_department_id(self):
+        # A liaison reports for their own department: one keystroke fewer.
+        return self.env["cs.service.department"].search(
+            [("member_ids", "in", self.env.uid)], limit=1
+        )
 
     # ------------------------------------------------------------
     # Compute and search
@@ -121,6 +153,28 @@ class CsConsumption(models.Model):
                 consumption.callback_state = "done"
             else:
                 consumption.callback_state = "pending"
+
+    @api.depends(
+        "contact_log_ids.contact_date", "contact_log_ids.contact_type", "callback_deadline"
+    )
+    def _compute_callback_on_time(self):
+        for consumption in self:
+            dates = [
+                log.contact_date
+                for log in consumption.contact_log_ids
+                if log.contact_type == "callback"
+            ]
+            consumption.callback_on_time = bool(
+                dates
+                and consumption.callback_deadline
+                and min(dates) <= consumption.callback_deadline
+            )
+
+    @api.depends("partner_id")
+    def _compute_guest_resting_hours(self):
+        hours = self._dnd_hours_by_partner()
+        for consumption in self:
+            consumption.guest_resting_hours = hours.get(consumption.partner_id.id, False)
 
     @api.depends_context("uid")
     @api.depends("callback_state", "callback_deadline")
@@ -175,7 +229,54 @@ class CsConsumption(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("cs.consumption") or "/"
-        return super().create(vals_list)
+        consumptions = super().create(vals_list)
+        consumptions._schedule_callbacks()
+        return consumptions
+
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import Template for Consumption"),
+                "template": "/customer_service/static/xls/cs_consumption_import_template.csv",
+            }
+        ]
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_log_callback(self):
+        """Open a callback record for this visit, ready to fill in (R15)."""
+        self.ensure_one()
+        self.env["cs.contact.log"].check_access("create")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Callback"),
+            "res_model": "cs.contact.log",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_consumption_id": self.id,
+                "default_contact_type": "callback",
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_view_contact_logs(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Callbacks"),
+            "res_model": "cs.contact.log",
+            "view_mode": "list,form",
+            "domain": [("consumption_id", "=", self.id)],
+            "context": {
+                "default_consumption_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            },
+        }
 
     # ------------------------------------------------------------
     # Business
@@ -185,3 +286,142 @@ class CsConsumption(models.Model):
     def _callback_delay_days(self):
         param = self.env["ir.config_parameter"].sudo().get_param
         return int(param("customer_service.callback_delay_days", 3) or 3)
+
+    def _archive_by_partner(self):
+        """The guest archive of each partner, read as superuser.
+
+        Only the owner and the rest hours leave the archive: a liaison who
+        reports a consumption learns nothing of the archive's content.
+        """
+        partners = self.partner_id.commercial_partner_id | self.partner_id
+        archives = (
+            self.env["cs.guest.archive"]
+            .sudo()
+            .search_fetch(
+                [("partner_id", "in", partners.ids)],
+                ["partner_id", "company_id", "owner_id", "dnd_start", "dnd_end"],
+            )
+        )
+        by_partner = {(a.partner_id.id, a.company_id.id): a for a in archives}
+        return {
+            consumption.id: by_partner.get((consumption.partner_id.id, consumption.company_id.id))
+            or by_partner.get(
+                (consumption.partner_id.commercial_partner_id.id, consumption.company_id.id)
+            )
+            for consumption in self
+        }
+
+    def _dnd_hours_by_partner(self):
+        result = {}
+        for consumption, archive in zip(self, self._archive_by_partner().values(), strict=True):
+            if archive and archive.dnd_start != archive.dnd_end:
+                result[consumption.partner_id.id] = self.env._(
+                    "%(start)s–%(end)s",
+                    start=_float_time(archive.dnd_start),
+                    end=_float_time(archive.dnd_end),
+                )
+        return result
+
+    def _callback_team(self):
+        """CS staff who take callbacks in turn when a guest has no owner."""
+        group = self.env.ref("customer_service.group_cs_user")
+        managers = self.env.ref("customer_service.group_cs_manager")
+        team = group.sudo().all_user_ids.filtered(
+            lambda u: u.active and not u.share and u not in managers.all_user_ids
+        )
+        return team.sorted("id") or group.sudo().all_user_ids.filtered("active").sorted("id")
+
+    def _schedule_callbacks(self):
+        """Give each pending callback an owner and an activity (R15).
+
+        The archive owner calls back; otherwise the CS staff take turns, the
+        turn kept in a parameter so that it continues over batches.
+        """
+        pending = self.filtered(lambda c: c.callback_state == "pending")
+        if not pending:
+            return
+        archives = pending._archive_by_partner()
+        team = self._callback_team()
+        params = self.env["ir.config_parameter"].sudo()
+        turn = int(params.get_param("customer_service.callback_turn", 0) or 0)
+        activity_type = self.env.ref("customer_service.mail_activity_type_callback")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activity_vals = []
+        for consumption in pending:
+            archive = archives[consumption.id]
+            user = archive and archive.owner_id
+            if not user and team:
+                user = team[turn % len(team)]
+                turn += 1
+            if not user:
+                continue
+            consumption.callback_user_id = user
+            note = False
+            if archive and archive.dnd_start != archive.dnd_end:
+                note = self.env._(
+                    "Do not call between %(start)s and %(end)s: the guest is resting.",
+                    start=_float_time(archive.dnd_start),
+                    end=_float_time(archive.dnd_end),
+                )
+            activity_vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": consumption.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(
+                        consumption, consumption.callback_deadline
+                    ),
+                    "note": note,
+                }
+            )
+        params.set_param("customer_service.callback_turn", turn)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            activity_vals
+        )
+
+    def _close_callback_activities(self, feedback=False):
+        activity_type = self.env.ref("customer_service.mail_activity_type_callback")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback)
+
+    @api.model
+    def _cron_escalate_overdue_callbacks(self):
+        """Overdue callbacks go to the CS managers, once each (R15)."""
+        overdue = self.search([("callback_overdue", "=", True), ("callback_escalated", "=", False)])
+        if not overdue:
+            return
+        managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activity_type = self.env.ref("customer_service.mail_activity_type_callback_overdue")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": consumption.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": manager.id,
+                    "date_deadline": today,
+                }
+                for consumption in overdue
+                for manager in managers
+            ]
+        )
+        overdue.callback_escalated = True
+
+
+def _float_time(value):
+    hours, minutes = divmod(round((value or 0.0) * 60), 60)
+    return f"{int(hours) % 24:02d}:{int(minutes):02d}"

@@ -107,6 +107,26 @@ class CsContactLog(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        logs = super().create(vals_list)
+        logs._close_callbacks()
+        return logs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"contact_type", "consumption_id"} & vals.keys():
+            self._close_callbacks()
+        return result
+
+    def _close_callbacks(self):
+        """A callback record closes its consumption's callback activity (R15)."""
+        callbacks = self.filtered(lambda log: log.contact_type == "callback" and log.consumption_id)
+        if callbacks:
+            callbacks.consumption_id._close_callback_activities(
+                feedback=self.env._("Called back: see the contact record.")
+            )
+
     @api.depends("partner_id", "contact_type", "contact_date")
     def _compute_display_name(self):
         types = dict(self._fields["contact_type"]._description_selection(self.env))

@@ -38,3 +38,24 @@ class CsServiceDepartment(models.Model):
         "user_id",
         string="Liaisons",
     )
+    # Invoices feed consumption (R6): a product category (or its children)
+    # names the department first, the sales journal second.
+    product_categ_ids = fields.Many2many(
+        "product.category",
+        "cs_service_department_product_category_rel",
+        "department_id",
+        "categ_id",
+        string="Product Categories",
+        help="Invoice lines of products in these categories (or their children) "
+        "become this department's consumption.",
+    )
+    journal_ids = fields.Many2many(
+        "account.journal",
+        "cs_service_department_journal_rel",
+        "department_id",
+        "journal_id",
+        string="Sales Journals",
+        domain="[('type', '=', 'sale')]",
+        help="Invoice lines that no product category maps go to the department "
+        "of their invoice's journal.",
+    )

@@ -1,0 +1,124 @@
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    cs_consumption_ids = fields.One2many(
+        "cs.consumption",
+        "move_id",
+        string="Guest Consumption",
+        readonly=True,
+        groups="customer_service.group_cs_user,customer_service.group_cs_finance",
+    )
+
+    # ------------------------------------------------------------
+    # ORM overrides
+    # ------------------------------------------------------------
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        posted.filtered(
+            lambda m: m.move_type in ("out_invoice", "out_refund")
+        )._cs_sync_consumption()
+        return posted
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        # A cancelled invoice was never consumed; a guest already called back
+        # keeps the record of that call.
+        self.sudo().cs_consumption_ids.filtered(lambda c: c.callback_state != "done").unlink()
+        return result
+
+    # ------------------------------------------------------------
+    # Consumption feed (R6)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cs_department_map(self):
+        """(category id → department, journal id → department) for the mapping."""
+        departments = self.env["cs.service.department"].sudo().search([])
+        by_categ, by_journal = {}, {}
+        Category = self.env["product.category"].sudo()
+        # Deeper categories are more specific: map them last so they win.
+        for department in departments:
+            for journal in department.journal_ids:
+                by_journal.setdefault(journal.id, department)
+        mapped = [(c, d) for d in departments for c in d.product_categ_ids]
+        for categ, department in sorted(mapped, key=lambda cd: len(cd[0].parent_path or "")):
+            for child in Category.search([("id", "child_of", categ.id)]):
+                by_categ[child.id] = department
+        return by_categ, by_journal
+
+    def _cs_sync_consumption(self):
+        """Create or refresh each posted invoice's consumption, per department.
+
+        Keyed on (invoice, department): posting again after a reset rewrites
+        the items instead of adding a second consumption. A credit note books
+        negative items that point at the consumption they take back.
+        """
+        if not self:
+            return
+        by_categ, by_journal = self._cs_department_map()
+        if not by_categ and not by_journal:
+            return
+        Consumption = self.env["cs.consumption"].sudo()
+        existing = {
+            (c.move_id.id, c.department_id.id): c
+            for c in Consumption.search([("move_id", "in", self.ids)])
+        }
+        originals = {
+            (c.move_id.id, c.department_id.id): c
+            for c in Consumption.search(
+                [("move_id", "in", self.reversed_entry_id.ids), ("reversed_id", "=", False)]
+            )
+        }
+        to_create, stale = [], Consumption
+        for move in self:
+            sign = -1 if move.move_type == "out_refund" else 1
+            lines_by_department = defaultdict(list)
+            for line in move.invoice_line_ids.filtered(lambda aml: aml.display_type == "product"):
+                department = by_categ.get(line.product_id.categ_id.id) or by_journal.get(
+                    move.journal_id.id
+                )
+                if not department or not line.quantity:
+                    continue
+                lines_by_department[department].append(
+                    Command.create(
+                        {
+                            "product_id": line.product_id.id,
+                            "name": line.name or line.product_id.display_name,
+                            "quantity": sign * abs(line.quantity),
+                            # In company currency, like the rest of the CS figures.
+                            "price_unit": abs(line.balance / line.quantity),
+                        }
+                    )
+                )
+            for (move_id, department_id), consumption in existing.items():
+                if move_id == move.id and department_id not in {d.id for d in lines_by_department}:
+                    stale |= consumption
+            for department, commands in lines_by_department.items():
+                consumption = existing.get((move.id, department.id))
+                if consumption:
+                    consumption.write({"line_ids": [Command.clear(), *commands]})
+                    continue
+                original = originals.get((move.reversed_entry_id.id, department.id))
+                if sign < 0 and not original:
+                    # Nothing to take back: the invoice never fed this department.
+                    continue
+                to_create.append(
+                    {
+                        "partner_id": move.commercial_partner_id.id,
+                        "company_id": move.company_id.id,
+                        "department_id": department.id,
+                        "move_id": move.id,
+                        "source": "invoice",
+                        "reversed_id": original.id if original else False,
+                        "line_ids": commands,
+                    }
+                )
+        stale.unlink()
+        if to_create:
+            Consumption.create(to_create)
