@@ -29,6 +29,7 @@
         "data/ir_sequence_data.xml",
         "data/cs_service_department_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/tier_definition_data.xml",
         "views/cs_service_department_views.xml",

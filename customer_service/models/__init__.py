@@ -19,3 +19,4 @@ from . import cs_contact_log
 from . import cs_complaint_category
 from . import cs_complaint
 from . import account_move
+from . import cs_leader_digest

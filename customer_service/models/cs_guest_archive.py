@@ -51,6 +51,8 @@ class _Listing:
 _LISTING = ContextVar("cs_guest_archive_listing", default=None)
 DEFAULT_PERIOD_YEARS = {"secret": 1, "confidential": 3, "top_secret": 5}
 REVIEW_INTERVAL = relativedelta(months=3)
+# The contact KPI looks back this many weeks (R7: a call every week).
+KPI_WEEKS = 12
 # Personal content erased by a destruction (R13); code and level stay.
 ERASABLE_FIELDS = [
     "birthday",
@@ -274,6 +276,19 @@ class CsGuestArchive(models.Model):
         help="An approved, unexpired borrow lets you read this archive.",
     )
     access_log_count = fields.Integer(compute="_compute_access_log_count")
+    # Links and KPIs (R6, R7, R15)
+    consumption_count = fields.Integer(compute="_compute_service_kpis")
+    contact_log_count = fields.Integer(compute="_compute_service_kpis")
+    callback_on_time_rate = fields.Float(
+        string="Callbacks in Time",
+        compute="_compute_service_kpis",
+        help="Share of this guest's visits called back within the deadline (R15).",
+    )
+    contact_weeks_rate = fields.Float(
+        string="Weeks with a Contact",
+        compute="_compute_service_kpis",
+        help="Of the last %s weeks, the share with at least one contact record (R7)." % KPI_WEEKS,
+    )
 
     # ------------------------------------------------------------
     # Compute and search
@@ -330,6 +345,32 @@ class CsGuestArchive(models.Model):
         if listing and listing.key[0] == self.env.uid:
             listing.borrowed = archive_ids
         return Domain("id", "in" if positive else "not in", archive_ids)
+
+    def _compute_service_kpis(self):
+        partners = self.partner_id
+        Consumption = self.env["cs.consumption"].sudo()
+        consumption = Consumption._read_group(
+            [("partner_id", "in", partners.ids), ("callback_state", "!=", "not_needed")],
+            ["partner_id", "callback_on_time"],
+            ["__count"],
+        )
+        since = fields.Datetime.now() - relativedelta(weeks=KPI_WEEKS)
+        Log = self.env["cs.contact.log"].sudo()
+        log_counts = dict(
+            Log._read_group([("partner_id", "in", partners.ids)], ["partner_id"], ["__count"])
+        )
+        weeks = Log._read_group(
+            [("partner_id", "in", partners.ids), ("contact_date", ">=", since)],
+            ["partner_id", "contact_date:week"],
+        )
+        for archive in self:
+            partner = archive.partner_id
+            due = sum(n for p, _on_time, n in consumption if p == partner)
+            on_time = sum(n for p, in_time, n in consumption if p == partner and in_time)
+            archive.consumption_count = due
+            archive.contact_log_count = log_counts.get(partner, 0)
+            archive.callback_on_time_rate = on_time / due if due else 0.0
+            archive.contact_weeks_rate = sum(1 for p, _w in weeks if p == partner) / KPI_WEEKS
 
     def _compute_access_log_count(self):
         counts = dict(
@@ -486,6 +527,24 @@ class CsGuestArchive(models.Model):
         self.activity_feedback(["customer_service.mail_activity_type_archive_review"])
         self._message_log_batch(bodies=dict.fromkeys(self.ids, self.env._("Archive re-verified.")))
         return True
+
+    def action_view_consumption(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_service.cs_consumption_action"
+        )
+        action["domain"] = [("partner_id", "=", self.partner_id.id)]
+        action["context"] = {"default_partner_id": self.partner_id.id}
+        return action
+
+    def action_view_contact_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_service.cs_contact_log_action"
+        )
+        action["domain"] = [("partner_id", "=", self.partner_id.id)]
+        action["context"] = {"default_partner_id": self.partner_id.id}
+        return action
 
     def action_view_access_log(self):
         self.ensure_one()

@@ -1,0 +1,101 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+
+# The digest lists at most this many opinions: it is read on a phone.
+DIGEST_OPINIONS = 20
+
+
+class CsLeaderDigest(models.AbstractModel):
+    """The leaders' weekly feedback digest and the CS team's KPIs (R6, R7, R15).
+
+    Guests' opinions, dissatisfied callbacks and the callback KPIs go to
+    every leader each week, in the leader's own language.
+    """
+
+    _name = "cs.leader.digest"
+    _description = "Customer Service Leaders' Digest"
+
+    @api.model
+    def _team_kpis(self, date_from, date_to):
+        """Callback and contact KPIs over [date_from, date_to) (datetimes).
+
+        - on-time rate: consumptions due a callback in the period, called back
+          before their deadline;
+        - members called back: members (VIP guests) who consumed in the period
+          and got a callback (goal 100%, R15);
+        - contact weeks: of member-weeks in the period, those with at least
+          one contact record (R7: once a week).
+        """
+        Consumption = self.env["cs.consumption"].sudo()
+        period = [("consumption_date", ">=", date_from), ("consumption_date", "<", date_to)]
+        due = [("callback_state", "!=", "not_needed"), *period]
+        counts = dict(Consumption._read_group(due, ["callback_on_time"], ["__count"]))
+        due_count = sum(counts.values())
+        on_time = counts.get(True, 0)
+        members = (
+            self.env["cs.guest.archive"].sudo().search([("vip_level", "!=", "none")]).partner_id
+        )
+        visited = Consumption._read_group(
+            [*due, ("partner_id", "in", members.ids)], ["partner_id", "callback_state"]
+        )
+        visited_members = {partner for partner, _state in visited}
+        called_members = {partner for partner, state in visited if state == "done"}
+        weeks = max(1, round((date_to - date_from).days / 7))
+        contacted = (
+            self.env["cs.contact.log"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", members.ids),
+                    ("contact_date", ">=", date_from),
+                    ("contact_date", "<", date_to),
+                ],
+                ["partner_id", "contact_date:week"],
+            )
+        )
+        return {
+            "callbacks_due": due_count,
+            "callbacks_on_time": on_time,
+            "on_time_rate": on_time / due_count if due_count else 1.0,
+            "members_visited": len(visited_members),
+            "members_called_back": len(called_members),
+            "members_called_rate": (
+                len(called_members) / len(visited_members) if visited_members else 1.0
+            ),
+            "contact_weeks_rate": (len(contacted) / (len(members) * weeks) if members else 1.0),
+        }
+
+    @api.model
+    def _digest_values(self, date_to=None):
+        date_to = date_to or datetime.combine(fields.Date.today(), time.min)
+        date_from = date_to - timedelta(days=7)
+        Log = self.env["cs.contact.log"].sudo()
+        period = [("contact_date", ">=", date_from), ("contact_date", "<", date_to)]
+        dissatisfied = Log.search([*period, ("is_dissatisfied", "=", True)])
+        opinions = Log.search(
+            [*period, ("feedback", "!=", False), ("is_dissatisfied", "=", False)],
+            limit=DIGEST_OPINIONS,
+        )
+        return {
+            "date_from": date_from.date(),
+            "date_to": (date_to - timedelta(days=1)).date(),
+            "kpis": self._team_kpis(date_from, date_to),
+            "dissatisfied": dissatisfied,
+            "opinions": opinions,
+        }
+
+    @api.model
+    def _cron_send(self):
+        """Mail the week's digest to every leader, each in their language."""
+        leaders = self.env.ref("customer_service.group_cs_leader").all_user_ids.filtered(
+            lambda u: u.active and not u.share and u.email
+        )
+        if not leaders:
+            return
+        template = self.env.ref("customer_service.mail_template_cs_leader_digest")
+        values = self._digest_values()
+        for leader in leaders:
+            template.with_context(cs_digest=values).send_mail(
+                leader.id, email_layout_xmlid="mail.mail_notification_light"
+            )
