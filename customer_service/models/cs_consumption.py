@@ -1,7 +1,9 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 CALLBACK_STATES = [
     ("pending", "To Call Back"),
@@ -134,8 +136,12 @@ class CsConsumption(models.Model):
 
     @api.depends("line_ids.price_subtotal")
     def _compute_amount_total(self):
+        totals = {}
+        for line in self.line_ids:
+            key = line.consumption_id.id
+            totals[key] = totals.get(key, 0.0) + line.price_subtotal
         for consumption in self:
-            consumption.amount_total = sum(consumption.line_ids.mapped("price_subtotal"))
+            consumption.amount_total = totals.get(consumption.id, 0.0)
 
     @api.depends("consumption_date")
     def _compute_callback_deadline(self):
@@ -223,15 +229,49 @@ class CsConsumption(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if self.env.context.get("import_file"):
+        bulk = bool(self.env.context.get("import_file"))
+        if bulk:
             for vals in vals_list:
                 vals.setdefault("source", "import")
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("cs.consumption") or "/"
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
+            vals["name"] = name
+        if bulk or all(vals.get("source") == "invoice" for vals in vals_list):
+            # Imports and invoices bring thousands of rows: a "created" note
+            # and a follower per row would only bury the chatter.
+            self = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         consumptions = super().create(vals_list)
         consumptions._schedule_callbacks()
         return consumptions
+
+    @api.model
+    def _next_names(self, count):
+        """Draw count references from the sequence in one query, not count."""
+        if not count:
+            return []
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", self._name), ("company_id", "in", [self.env.company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence:
+            return ["/"] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _ in range(count)]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        numbers = [number for (number,) in self.env.cr.fetchall()]
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 
     @api.model
     def get_import_templates(self):
@@ -347,6 +387,7 @@ class CsConsumption(models.Model):
         activity_type = self.env.ref("customer_service.mail_activity_type_callback")
         model_id = self.env["ir.model"]._get_id(self._name)
         activity_vals = []
+        by_user = defaultdict(list)
         for consumption in pending:
             archive = archives[consumption.id]
             user = archive and archive.owner_id
@@ -355,7 +396,7 @@ class CsConsumption(models.Model):
                 turn += 1
             if not user:
                 continue
-            consumption.callback_user_id = user
+            by_user[user].append(consumption.id)
             note = False
             if archive and archive.dnd_start != archive.dnd_end:
                 note = self.env._(
@@ -375,7 +416,12 @@ class CsConsumption(models.Model):
                     "note": note,
                 }
             )
+        for user, ids in by_user.items():
+            self.browse(ids).write({"callback_user_id": user.id})
         params.set_param("customer_service.callback_turn", turn)
+        # mail.activity reads its record's name one record at a time: compute
+        # the names of the whole batch first, in one go.
+        pending.mapped("display_name")
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             activity_vals
         )

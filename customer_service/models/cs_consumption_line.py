@@ -19,7 +19,11 @@ class CsConsumptionLine(models.Model):
     name = fields.Char(string="Item", required=True)
     quantity = fields.Float(default=1.0, digits="Product Unit")
     price_unit = fields.Float(string="Unit Price", digits="Product Price")
-    price_subtotal = fields.Monetary(string="Amount", compute="_compute_price_subtotal", store=True)
+    # A float in the company currency: consumption arrives by the thousand,
+    # and a monetary field would look up the currency once per line.
+    price_subtotal = fields.Float(
+        string="Amount", compute="_compute_price_subtotal", store=True, digits="Account"
+    )
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):

@@ -262,3 +262,30 @@ class TestConsumption(CustomerServiceCase):
         self.assertEqual(consumption.callback_state, "pending")
         template = self.Consumption.get_import_templates()[0]["template"]
         self.assertTrue(template.endswith(".csv"))
+
+    def test_batch_create_costs_queries_per_batch_not_per_row(self):
+        guests = self.env["res.partner"].create([{"name": f"CSTEST Batch {i}"} for i in range(40)])
+
+        def queries_for(partners):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Consumption.with_context(import_file=True).create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "department_id": self.fnb.id,
+                        "line_ids": [
+                            Command.create({"name": "Tea", "price_unit": 30}),
+                            Command.create({"name": "Cake", "price_unit": 40}),
+                        ],
+                    }
+                    for partner in partners
+                ]
+            )
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        few = queries_for(guests[:10])
+        many = queries_for(guests[10:])
+        self.assertLessEqual(many, few + 5, f"10 rows: {few} queries, 30 rows: {many}")

@@ -47,3 +47,24 @@ class TestUi(HttpCase):
         )
         after = Log.search_count([("archive_id", "=", archive.id), ("user_id", "=", manager.id)])
         self.assertEqual(after - before, 1)
+
+    def test_liaison_reports_consumption_staff_calls_back(self):
+        guest = self.env["res.partner"].create({"name": "Tour Guest 王"})
+        liaison = self.env.ref("customer_service.user_cs_liaison_fnb")
+        self.start_tour("/odoo", "customer_service_liaison_consumption_tour", login=liaison.login)
+        consumption = self.env["cs.consumption"].search([("partner_id", "=", guest.id)])
+        self.assertEqual(consumption.department_id.code, "fnb")
+        self.assertEqual(consumption.reported_by_id, liaison)
+        self.assertEqual(consumption.amount_total, 576)
+        self.assertEqual(consumption.callback_state, "pending")
+
+        self.start_tour(
+            f"/odoo/action-customer_service.cs_consumption_action/{consumption.id}",
+            "customer_service_callback_tour",
+            login=self.staff.login,
+        )
+        log = consumption.contact_log_ids
+        self.assertEqual(log.contact_type, "callback")
+        self.assertEqual(log.satisfaction, "satisfied")
+        self.assertEqual(log.user_id, self.staff)
+        self.assertEqual(consumption.callback_state, "done")

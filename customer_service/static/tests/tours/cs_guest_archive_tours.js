@@ -50,7 +50,12 @@ registry.category("web_tour.tours").add("customer_service_liaison_preference_tou
     steps: () => [
         ...stepUtils.goToAppSteps("customer_service.cs_menu_root", "Open Customer Service"),
         {
-            content: "The liaison lands on guest preferences",
+            content: "Open guest preferences",
+            trigger: ".o_main_navbar [data-menu-xmlid='customer_service.cs_guest_preference_menu']",
+            run: "click",
+        },
+        {
+            content: "The list of the liaison's preferences",
             trigger: ".o_list_view .o_list_button_add",
             run: "click",
         },
