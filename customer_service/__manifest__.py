@@ -41,6 +41,7 @@
         "views/cs_archive_destruction_views.xml",
         "views/cs_consumption_views.xml",
         "views/cs_contact_log_views.xml",
+        "views/cs_collection_task_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/cs_archive_borrow_wizard_views.xml",

@@ -20,3 +20,4 @@ from . import cs_complaint_category
 from . import cs_complaint
 from . import account_move
 from . import cs_leader_digest
+from . import cs_collection_task

@@ -56,6 +56,12 @@ class CsContactLog(models.Model):
         check_company=True,
         domain="[('partner_id', '=', partner_id)]",
     )
+    collection_task_id = fields.Many2one(
+        "cs.collection.task",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
     contact_type = fields.Selection(
         CONTACT_TYPES, string="Type", required=True, default="regular", index=True
     )
