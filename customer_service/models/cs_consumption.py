@@ -355,10 +355,8 @@ class CsConsumption(models.Model):
         result = {}
         for consumption, archive in zip(self, self._archive_by_partner().values(), strict=True):
             if archive and archive.dnd_start != archive.dnd_end:
-                result[consumption.partner_id.id] = self.env._(
-                    "%(start)s–%(end)s",
-                    start=_float_time(archive.dnd_start),
-                    end=_float_time(archive.dnd_end),
+                result[consumption.partner_id.id] = (
+                    f"{_float_time(archive.dnd_start)}–{_float_time(archive.dnd_end)}"
                 )
         return result
 
