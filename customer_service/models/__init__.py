@@ -18,3 +18,6 @@ from . import cs_consumption_line
 from . import cs_contact_log
 from . import cs_complaint_category
 from . import cs_complaint
+from . import cs_agreement
+from . import cs_agreement_line
+from . import cs_customer_change
