@@ -192,9 +192,7 @@ class CsAgreement(models.Model):
 
     def write(self, vals):
         if "state" in vals and not self.env.su:
-            raise UserError(
-                self.env._("An agreement's state changes only through its buttons.")
-            )
+            raise UserError(self.env._("An agreement's state changes only through its buttons."))
         frozen = SIGNED_FIELDS & set(vals)
         if frozen and not self.env.su and self.filtered(lambda a: a.state != "draft"):
             raise UserError(
@@ -214,9 +212,7 @@ class CsAgreement(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
         if self.filtered(lambda a: a.state not in ("draft", "cancelled")):
-            raise UserError(
-                self.env._("Only draft or cancelled agreements can be deleted.")
-            )
+            raise UserError(self.env._("Only draft or cancelled agreements can be deleted."))
 
     # ------------------------------------------------------------
     # Actions
@@ -228,9 +224,7 @@ class CsAgreement(models.Model):
         for agreement in self:
             if agreement.state != "draft":
                 raise UserError(
-                    self.env._(
-                        "The agreement %(name)s is not a draft.", name=agreement.name
-                    )
+                    self.env._("The agreement %(name)s is not a draft.", name=agreement.name)
                 )
             if not agreement.line_ids:
                 raise UserError(
@@ -241,8 +235,7 @@ class CsAgreement(models.Model):
             if not agreement.signed_document:
                 raise UserError(
                     self.env._(
-                        "Attach the signed document of %(name)s before registering it "
-                        "as signed.",
+                        "Attach the signed document of %(name)s before registering it as signed.",
                         name=agreement.name,
                     )
                 )
@@ -370,8 +363,6 @@ class CsAgreement(models.Model):
                     ),
                 }
             )
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            vals_list
-        )
+        self.env["mail.activity"].sudo().create(vals_list)
         lines.write({"reminded": True})
         return len(lines)

@@ -208,8 +208,7 @@ class CsAgreementLine(models.Model):
         if (quantity or 0.0) <= 0 or (price_unit or 0.0) < 0:
             raise ValidationError(
                 self.env._(
-                    "The item %(item)s needs a positive quantity and a price that is "
-                    "not negative.",
+                    "The item %(item)s needs a positive quantity and a price that is not negative.",
                     item=item,
                 )
             )

@@ -41,10 +41,14 @@ class CsArchiveKeyPerson(models.Model):
         Change = self.env["cs.customer.change"]
         leaving = self.filtered("active") if vals.get("active") is False else self.browse()
         role_fields = [f for f in ROLE_FIELDS if f in vals]
-        old_roles = {
-            person.id: {field: person[field] for field in ROLE_FIELDS}
-            for person in (self - leaving)
-        } if role_fields else {}
+        old_roles = (
+            {
+                person.id: {field: person[field] for field in ROLE_FIELDS}
+                for person in (self - leaving)
+            }
+            if role_fields
+            else {}
+        )
         result = super().write(vals)
         if leaving:
             Change._record_key_person_changes(leaving, "key_person_left")

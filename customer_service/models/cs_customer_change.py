@@ -146,9 +146,9 @@ class CsCustomerChange(models.Model):
     def _record_key_person_changes(self, key_people, change_type, old_values=None):
         """Record that corporate key people left, or changed role (R8)."""
         roles = dict(
-            self.env["cs.archive.key.person"]._fields["decision_role"]._description_selection(
-                self.env
-            )
+            self.env["cs.archive.key.person"]
+            ._fields["decision_role"]
+            ._description_selection(self.env)
         )
         vals_list = []
         for person in key_people.sudo():

@@ -14,7 +14,10 @@ class CsCustomerChangeWizard(models.TransientModel):
     _description = "Record a Customer Change"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, default=lambda self: self._default_partner()
+        "res.partner",
+        string="Customer",
+        required=True,
+        default=lambda self: self._default_partner(),
     )
     change_type = fields.Selection(CHANGE_TYPES, string="Type", required=True)
     old_value = fields.Text(string="Before")
