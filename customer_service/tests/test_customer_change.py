@@ -121,6 +121,8 @@ class TestCustomerChange(CustomerServiceCase):
         changes = self._write_archive(guest, {"job_title": "Head Buyer"})
         self.assertEqual(changes.change_type, "position_change")
         self.assertFalse(self._write_archive(guest, {"note": "<p>Likes tea</p>"}))
+        # A destruction erases the employer: that is no change of employer.
+        self.assertFalse(self._write_archive(guest, {"employer_id": False, "destroyed": True}))
         self.assertEqual(len(self._changes(guest.partner_id)), 2)
 
     def test_notifications_batched(self):

@@ -43,7 +43,7 @@ class CsPromotionWizard(models.TransientModel):
     customer_class = fields.Selection(
         [("strategic", "Strategic"), ("key", "Key"), ("normal", "Normal")]
     )
-    last_visit_from = fields.Date(string="Last Visit From")
+    last_visit_from = fields.Date()
     last_visit_to = fields.Date(string="Last Visit Until")
     tag_ids = fields.Many2many("cs.archive.tag", string="Archive Tags")
     match_count = fields.Integer(string="Matching Guests", compute="_compute_segment")
