@@ -363,6 +363,10 @@ class CsAgreement(models.Model):
                     ),
                 }
             )
-        self.env["mail.activity"].sudo().create(vals_list)
+        # No "assigned to you" mail per activity: it costs a dozen queries
+        # each, and the reminder is the activity itself (systray, digest).
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
         lines.write({"reminded": True})
         return len(lines)

@@ -163,6 +163,27 @@ class TestAgreement(CustomerServiceCase):
             self.assertEqual(cron(), 0)
         self.assertEqual(len(reminders()), 3)
 
+    def test_reminder_cron_queries_do_not_grow(self):
+        def cron_queries(count):
+            agreements = self.Agreement.create(
+                [
+                    self._agreement_vals(signed_document=DOCUMENT, note=f"batch {count}")
+                    for _index in range(count)
+                ]
+            )
+            agreements.action_sign()
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            with freeze_time("2026-12-09"):
+                reminded = self.Agreement.sudo()._cron_remind_scheduled_items()
+            self.env.flush_all()
+            self.assertEqual(reminded, count)
+            return self.env.cr.sql_log_count - before
+
+        small = cron_queries(2)
+        large = cron_queries(12)
+        self.assertLessEqual(large, small + 2, "one batch of queries, not a few per item")
+
     def test_reminder_cron_needs_cs_rights(self):
         with self.assertRaises(AccessError):
             self.Agreement.with_user(self.liaison_fo)._cron_remind_scheduled_items()
