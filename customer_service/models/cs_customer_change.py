@@ -246,5 +246,9 @@ class CsCustomerChange(models.Model):
                     type=types[change.change_type],
                 )
         if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+            # The activity is the notification (systray, followers); the core's
+            # extra "assigned to you" mail would cost a dozen queries per activity.
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                vals_list
+            )
         self.sudo()._message_log_batch(bodies=bodies)

@@ -141,6 +141,26 @@ class TestCustomerChange(CustomerServiceCase):
         self.assertEqual(len(calls), 1, "one activity create call for every change")
         self.assertEqual(calls[0], len(changes.activity_ids))
 
+    def test_notification_queries_do_not_grow(self):
+        def record_queries(count):
+            guests = self.Archive.browse()
+            for index in range(count):
+                guests |= self._create_archive(f"CSTEST Batch {count} {index}")
+            guests.partner_id.write({"user_id": self.salesperson.id})
+            guests.write({"job_title": "Engineer"})
+            old_values = self.Change._archive_snapshot(guests)
+            guests.write({"job_title": "Lead Engineer"})
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            changes = self.Change._record_archive_changes(guests, old_values)
+            self.env.flush_all()
+            self.assertEqual(len(changes), count)
+            return self.env.cr.sql_log_count - before
+
+        small = record_queries(2)
+        large = record_queries(10)
+        self.assertLessEqual(large, small + 5, "a batch of queries, not a few per change")
+
     # ------------------------------------------------------------
     # Rights and the wizard
     # ------------------------------------------------------------
