@@ -21,3 +21,6 @@ from . import cs_complaint
 from . import account_move
 from . import cs_leader_digest
 from . import cs_collection_task
+from . import cs_agreement
+from . import cs_agreement_line
+from . import cs_customer_change

@@ -42,3 +42,10 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="customer_service.access_log_retention_days",
         default=730,
     )
+    cs_agreement_reminder_days = fields.Integer(
+        string="Agreement Reminder (days)",
+        config_parameter="customer_service.agreement_reminder_days",
+        default=2,
+        help="The responsible user is reminded this many days before an agreement "
+        "item's scheduled date (R9).",
+    )

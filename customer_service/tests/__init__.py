@@ -5,3 +5,6 @@ from . import test_archive_borrow
 from . import test_archive_access_log
 from . import test_archive_lifecycle
 from . import test_ui
+from . import test_agreement
+from . import test_customer_change
+from . import test_promotion

@@ -1,1 +1,3 @@
 from . import cs_archive_borrow_wizard
+from . import cs_customer_change_wizard
+from . import cs_promotion_wizard
