@@ -34,7 +34,6 @@
         "data/tier_definition_data.xml",
         "data/cs_agreement_data.xml",
         "data/cs_customer_change_data.xml",
-        "data/mail_template_data.xml",
         "views/cs_service_department_views.xml",
         "views/cs_archive_tag_views.xml",
         "views/cs_guest_archive_views.xml",

@@ -435,6 +435,11 @@ class CsGuestArchive(models.Model):
         return archives
 
     def write(self, vals):
+        # R8: an employer or position change reaches sales and finance.
+        Change = self.env["cs.customer.change"]
+        old_values = (
+            Change._archive_snapshot(self) if {"employer_id", "job_title"} & vals.keys() else None
+        )
         new_level = vals.get("confidentiality_level")
         if new_level:
             self._check_level_change(new_level)
@@ -444,7 +449,10 @@ class CsGuestArchive(models.Model):
                 super(CsGuestArchive, changed).write(
                     {"classified_until": self._default_classified_until(new_level)}
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if old_values:
+            Change._record_archive_changes(self, old_values)
+        return result
 
     def unlink(self):  # pylint: disable=method-required-super
         # Deleting would lose a commercial secret's trail: archives leave only

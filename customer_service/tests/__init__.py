@@ -8,3 +8,7 @@ from . import test_ui
 from . import test_agreement
 from . import test_customer_change
 from . import test_promotion
+from . import test_consumption
+from . import test_consumption_invoice
+from . import test_leader_digest
+from . import test_collection_task

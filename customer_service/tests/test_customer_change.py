@@ -97,14 +97,14 @@ class TestCustomerChange(CustomerServiceCase):
         self.assertFalse(self._changes())
 
     # ------------------------------------------------------------
-    # Detection on the archive (called by cs.guest.archive.write)
+    # Detection on the archive (cs.guest.archive.write)
     # ------------------------------------------------------------
 
     def _write_archive(self, archives, vals):
-        """What the archive's write does: snapshot, write, compare."""
-        old_values = self.Change._archive_snapshot(archives)
+        """The changes that the archive's own write records."""
+        before = self.Change.search([])
         archives.with_user(self.users["staff"]).write(vals)
-        return self.Change._record_archive_changes(archives, old_values)
+        return self.Change.search([]) - before
 
     def test_archive_employer_and_position_changes(self):
         acme = self.env["res.partner"].create({"name": "CSTEST Acme", "is_company": True})
