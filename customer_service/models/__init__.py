@@ -18,3 +18,6 @@ from . import cs_consumption_line
 from . import cs_contact_log
 from . import cs_complaint_category
 from . import cs_complaint
+from . import cs_complaint_solution
+from . import cs_supervision
+from . import cs_supervision_opinion

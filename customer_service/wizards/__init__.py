@@ -1,1 +1,2 @@
 from . import cs_archive_borrow_wizard
+from . import cs_complaint_follow_up_wizard
