@@ -278,9 +278,7 @@ class CsComplaint(models.Model):
                 and complaint.first_response_date > complaint.response_deadline
             )
 
-    @api.depends(
-        "first_response_date", "response_deadline", "sla_risk_date", "response_late"
-    )
+    @api.depends("first_response_date", "response_deadline", "sla_risk_date", "response_late")
     def _compute_sla_status(self):
         now = fields.Datetime.now()
         for complaint in self:
@@ -454,9 +452,7 @@ class CsComplaint(models.Model):
                 )
             if not complaint.solution_ids.filtered(lambda s: s.state == "draft"):
                 raise UserError(
-                    self.env._(
-                        "Propose at least one solution for %(ref)s.", ref=complaint.name
-                    )
+                    self.env._("Propose at least one solution for %(ref)s.", ref=complaint.name)
                 )
         self._transition({"state": "proposed"})
         self.solution_ids.filtered(lambda s: s.state == "draft").action_submit()
@@ -472,9 +468,7 @@ class CsComplaint(models.Model):
         """Step 5: the guest confirms, by signing or in a recorded confirmation."""
         self._check_step(GROUP_USER, ("implementing",))
         for complaint in self:
-            method = complaint.confirmation_method or (
-                complaint.guest_signature and "signature"
-            )
+            method = complaint.confirmation_method or (complaint.guest_signature and "signature")
             if not method:
                 raise UserError(
                     self.env._(
@@ -689,9 +683,7 @@ class CsComplaint(models.Model):
         if not self.env.su and not self.env.user.has_group(xmlid):
             group = self.env.ref(xmlid)
             raise UserError(
-                self.env._(
-                    "Only %(group)s may do this with complaints.", group=group.display_name
-                )
+                self.env._("Only %(group)s may do this with complaints.", group=group.display_name)
             )
 
     def _check_step(self, group_xmlid, states):
@@ -740,9 +732,7 @@ class CsComplaint(models.Model):
             if not complaint.solution_ids.filtered(lambda s: s.state in ("submitted", "approved")):
                 complaint._transition({"state": "investigating"})
                 complaint.message_post(
-                    body=self.env._(
-                        "Every proposed solution was rejected: propose new ones."
-                    ),
+                    body=self.env._("Every proposed solution was rejected: propose new ones."),
                     subtype_xmlid="mail.mt_note",
                 )
 

@@ -42,8 +42,28 @@ class CsComplaintSolution(models.Model):
         readonly=True,
         copy=False,
     )
+    approver_user_ids = fields.Many2many(
+        "res.users",
+        string="Who May Approve",
+        compute="_compute_approver_user_ids",
+        help="CS managers of the complaint's company, leaders and admins included "
+        "(they imply the manager role). The tier definition reviews by this field: "
+        "a group review would only ask the group's explicit members.",
+    )
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, ondelete="set null")
     approved_date = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("company_id")
+    def _compute_approver_user_ids(self):
+        managers = (
+            self.env.ref(GROUP_MANAGER)
+            .sudo()
+            .all_user_ids.filtered(lambda u: u.active and not u.share)
+        )
+        for solution in self:
+            solution.approver_user_ids = managers.filtered(
+                lambda u, c=solution.company_id: c in u.company_ids
+            )
 
     @api.constrains("estimated_cost")
     def _check_estimated_cost(self):
@@ -131,9 +151,7 @@ class CsComplaintSolution(models.Model):
         for solution in self:
             if solution.state != "submitted" or solution.complaint_id.state != "proposed":
                 raise UserError(
-                    self.env._(
-                        "%(solution)s is not waiting for approval.", solution=solution.name
-                    )
+                    self.env._("%(solution)s is not waiting for approval.", solution=solution.name)
                 )
 
     def _on_approved(self):

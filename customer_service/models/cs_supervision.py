@@ -51,9 +51,7 @@ class CsSupervision(models.Model):
     complaint_ids = fields.One2many("cs.complaint", "supervision_id", string="Complaints")
     opinion_count = fields.Integer(compute="_compute_counts")
     complaint_count = fields.Integer(compute="_compute_counts")
-    resolved_count = fields.Integer(
-        string="Resolved on the Spot", compute="_compute_counts"
-    )
+    resolved_count = fields.Integer(string="Resolved on the Spot", compute="_compute_counts")
     state = fields.Selection(
         [("in_progress", "In Progress"), ("done", "Done")],
         default="in_progress",
@@ -68,9 +66,7 @@ class CsSupervision(models.Model):
         for supervision in self:
             supervision.opinion_count = len(supervision.opinion_ids)
             supervision.complaint_count = len(supervision.complaint_ids)
-            supervision.resolved_count = len(
-                supervision.opinion_ids.filtered("resolved_on_spot")
-            )
+            supervision.resolved_count = len(supervision.opinion_ids.filtered("resolved_on_spot"))
 
     @api.model_create_multi
     def create(self, vals_list):

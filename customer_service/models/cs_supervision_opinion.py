@@ -16,7 +16,10 @@ class CsSupervisionOpinion(models.Model):
     )
     company_id = fields.Many2one(related="supervision_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Guest", ondelete="restrict", index="btree_not_null",
+        "res.partner",
+        string="Guest",
+        ondelete="restrict",
+        index="btree_not_null",
         check_company=True,
     )
     guest_label = fields.Char(
