@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import is_html_empty, plaintext2html
+from odoo.tools import format_datetime, is_html_empty, plaintext2html
 
 from .cs_contact_log import CHANNELS
 
@@ -372,6 +372,8 @@ class CsComplaint(models.Model):
         return result
 
     def unlink(self):
+        if self.env.su:
+            return super().unlink()
         if not self.env.user.has_group(GROUP_MANAGER) or any(
             complaint.state != "registered" for complaint in self
         ):
@@ -456,6 +458,15 @@ class CsComplaint(models.Model):
                 )
         self._transition({"state": "proposed"})
         self.solution_ids.filtered(lambda s: s.state == "draft").action_submit()
+        for complaint in self:
+            complaint.message_post(
+                body=self.env._(
+                    "%(count)s solution(s) proposed: a CS manager picks one.",
+                    count=len(complaint.solution_ids.filtered(lambda s: s.state == "submitted")),
+                ),
+                partner_ids=self._cs_managers(complaint.company_id).partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_start_implementation(self):
@@ -649,7 +660,9 @@ class CsComplaint(models.Model):
             managers = managers_by_company[complaint.company_id]
             body = self.env._(
                 "No first response by the deadline (%(deadline)s): escalated to the CS managers.",
-                deadline=fields.Datetime.to_string(complaint.response_deadline),
+                deadline=format_datetime(
+                    self.env, complaint.response_deadline, tz=complaint.user_id.tz or "UTC"
+                ),
             )
             complaint.message_post(
                 body=body,

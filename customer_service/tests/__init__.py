@@ -7,3 +7,4 @@ from . import test_archive_lifecycle
 from . import test_ui
 from . import test_complaint
 from . import test_supervision
+from . import test_complaint_ui
