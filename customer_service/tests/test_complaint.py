@@ -168,6 +168,14 @@ class TestComplaint(CustomerServiceCase):
         with self.assertRaisesRegex(UserError, "closed complaint"):
             complaint.description = "<p>Rewritten history</p>"
 
+    def test_response_activity_follows_the_handler(self):
+        complaint = self._complaint()
+        response = self.env.ref("customer_service.mail_activity_type_complaint_response")
+        complaint.user_id = self.users["staff2"]
+        activity = complaint.activity_ids.filtered(lambda a: a.activity_type_id == response)
+        self.assertEqual(activity.user_id, self.users["staff2"])
+        self.assertEqual(activity.date_deadline, complaint.response_deadline.date())
+
     def test_guest_confirms_in_writing(self):
         complaint = self._to_implementing(self._complaint())
         complaint.confirmation_method = "phone"
