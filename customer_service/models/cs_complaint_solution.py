@@ -133,6 +133,19 @@ class CsComplaintSolution(models.Model):
         self.complaint_id._on_solution_rejected()
         return result
 
+    def action_cancel(self):
+        """Withdraw a proposal; with none left, the complaint is investigated again."""
+        result = super().action_cancel()
+        self.complaint_id._on_solution_rejected()
+        return result
+
+    def restart_validation(self):
+        # Dropping the reviews of a submitted solution would leave it waiting
+        # for nobody: withdraw it and propose again instead.
+        if any(solution.state != "draft" for solution in self):
+            raise UserError(self.env._("Withdraw the solution and propose it again instead."))
+        return super().restart_validation()
+
     # ------------------------------------------------------------
     # Approval hooks
     # ------------------------------------------------------------

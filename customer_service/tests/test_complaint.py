@@ -253,6 +253,32 @@ class TestComplaint(CustomerServiceCase):
         letter.with_user(self.users["leader"]).action_approve()
         self.assertEqual(complaint.solution_id, letter)
 
+    def test_withdrawing_every_solution_reopens_the_investigation(self):
+        complaint = self._to_proposed(self._complaint())
+        solution = complaint.solution_ids
+        with self.assertRaisesRegex(UserError, "Withdraw"):
+            solution.restart_validation()
+        solution.action_cancel()
+        self.assertEqual(solution.state, "cancel")
+        self.assertEqual(complaint.state, "investigating")
+
+    def test_multi_company(self):
+        complaint = self._complaint()
+        other_company = self.env["res.company"].create({"name": "CSTEST Sister Hotel"})
+        outsider = self.users["manager"].copy(
+            {
+                "login": "cs_test_sister_manager",
+                "company_id": other_company.id,
+                "company_ids": [(6, 0, other_company.ids)],
+            }
+        )
+        self.assertFalse(
+            self.Complaint.with_user(outsider).search([("id", "=", complaint.id)]),
+            "another company's complaints stay hidden",
+        )
+        with self.assertRaises(AccessError):
+            complaint.with_user(outsider).read(["description"])
+
     def test_submitted_solution_is_frozen(self):
         complaint = self._to_proposed(self._complaint())
         solution = complaint.solution_ids
