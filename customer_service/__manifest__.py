@@ -34,6 +34,8 @@
         "data/tier_definition_data.xml",
         "data/cs_agreement_data.xml",
         "data/cs_customer_change_data.xml",
+        "data/cs_complaint_data.xml",
+        "report/cs_complaint_report.xml",
         "views/cs_service_department_views.xml",
         "views/cs_archive_tag_views.xml",
         "views/cs_guest_archive_views.xml",
@@ -51,11 +53,17 @@
         "views/cs_customer_change_views.xml",
         "wizards/cs_customer_change_wizard_views.xml",
         "wizards/cs_promotion_wizard_views.xml",
+        "views/cs_complaint_category_views.xml",
+        "views/cs_complaint_solution_views.xml",
+        "views/cs_complaint_views.xml",
+        "views/cs_supervision_views.xml",
+        "wizards/cs_complaint_follow_up_wizard_views.xml",
         "views/cs_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/cs_guest_archive_demo.xml",
+        "demo/cs_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -24,3 +24,6 @@ from . import cs_collection_task
 from . import cs_agreement
 from . import cs_agreement_line
 from . import cs_customer_change
+from . import cs_complaint_solution
+from . import cs_supervision
+from . import cs_supervision_opinion

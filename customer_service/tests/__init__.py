@@ -12,3 +12,6 @@ from . import test_consumption
 from . import test_consumption_invoice
 from . import test_leader_digest
 from . import test_collection_task
+from . import test_complaint
+from . import test_supervision
+from . import test_complaint_ui

@@ -1,3 +1,4 @@
 from . import cs_archive_borrow_wizard
 from . import cs_customer_change_wizard
 from . import cs_promotion_wizard
+from . import cs_complaint_follow_up_wizard
