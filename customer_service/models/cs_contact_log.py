@@ -113,6 +113,13 @@ class CsContactLog(models.Model):
                     )
                 )
 
+    complaint_ids = fields.One2many(
+        "cs.complaint",
+        "contact_log_id",
+        string="Complaints",
+        groups="customer_service.group_cs_user",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         logs = super().create(vals_list)
@@ -124,6 +131,10 @@ class CsContactLog(models.Model):
         if {"contact_type", "consumption_id"} & vals.keys():
             self._close_callbacks()
         return result
+
+    def action_raise_complaint(self):
+        """One click from a dissatisfied guest's words to a draft complaint (R14)."""
+        return self.env["cs.complaint"].action_create_from_contact_logs(self)
 
     def _close_callbacks(self):
         """A callback record closes its consumption's callback activity (R15)."""

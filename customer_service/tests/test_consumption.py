@@ -289,3 +289,29 @@ class TestConsumption(CustomerServiceCase):
         few = queries_for(guests[:10])
         many = queries_for(guests[10:])
         self.assertLessEqual(many, few + 5, f"10 rows: {few} queries, 30 rows: {many}")
+
+    def test_dissatisfied_callback_raises_a_complaint_in_one_click(self):
+        consumption = self._report(self.owned.partner_id)
+        log = (
+            self.env["cs.contact.log"]
+            .with_user(self.users["staff2"])
+            .create(
+                {
+                    "partner_id": consumption.partner_id.id,
+                    "consumption_id": consumption.id,
+                    "contact_type": "callback",
+                    "satisfaction": "dissatisfied",
+                    "feedback": "The soup was cold",
+                }
+            )
+        )
+        self.assertTrue(log.is_dissatisfied)
+        log.action_raise_complaint()
+        complaint = log.sudo().complaint_ids
+        self.assertEqual(complaint.partner_id, consumption.partner_id)
+        self.assertIn("The soup was cold", str(complaint.description))
+        log.action_raise_complaint()
+        self.assertEqual(log.sudo().complaint_ids, complaint, "never raised twice")
+        # Finance reads contact records without the complaint link.
+        log.sudo().contact_type = "collection"
+        self.assertTrue(log.with_user(self.users["finance"]).read(["feedback"]))
