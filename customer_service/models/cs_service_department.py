@@ -38,3 +38,9 @@ class CsServiceDepartment(models.Model):
         "user_id",
         string="Liaisons",
     )
+    points_per_amount = fields.Float(
+        string="Points per Amount",
+        digits=(16, 4),
+        default=1.0,
+        help="Returning-guest points earned per unit of currency consumed here (R4).",
+    )
