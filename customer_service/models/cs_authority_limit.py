@@ -73,6 +73,16 @@ class CsAuthorityLimit(models.Model):
                     self.env._("Daily and monthly maximums cannot be negative.")
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Say it in the user's language before the SQL check says it in English.
+        for vals in vals_list:
+            if bool(vals.get("group_id")) == bool(vals.get("user_id")):
+                raise ValidationError(
+                    self.env._("A limit belongs either to a user or to a group, not both.")
+                )
+        return super().create(vals_list)
+
     @api.depends("group_id", "user_id", "compensation_type")
     def _compute_display_name(self):
         types = dict(self._fields["compensation_type"]._description_selection(self.env))
