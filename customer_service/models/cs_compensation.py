@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import SQL, float_compare, float_is_zero
+from odoo.tools import SQL, float_compare, float_is_zero, format_amount
 
 COMPENSATION_TYPES = [
     ("waive_deductible", "Waive Deductible"),
@@ -418,7 +418,7 @@ class CsCompensation(models.Model):
                         "(%(residual)s); %(amount)s is more than that.",
                         invoice=invoice.name,
                         residual=invoice.amount_residual,
-                        amount=self.amount,
+                        amount=self._fmt(self.amount),
                     )
                 )
         if self.compensation_type in CREDIT_NOTE_TYPES and invoice:
@@ -428,7 +428,7 @@ class CsCompensation(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(amount)s is more than invoice %(invoice)s's total.",
-                        amount=self.amount,
+                        amount=self._fmt(self.amount),
                         invoice=invoice.name,
                     )
                 )
@@ -527,9 +527,9 @@ class CsCompensation(models.Model):
         if float_compare(self.amount, limit["per_transaction"], precision_rounding=rounding) > 0:
             return self.env._(
                 "%(amount)s is over %(user)s's limit of %(limit)s per %(type)s.",
-                amount=self.amount,
+                amount=self._fmt(self.amount),
                 user=user.name,
-                limit=limit["per_transaction"],
+                limit=self._fmt(limit["per_transaction"]),
                 type=type_name,
             )
         if limit["per_day"] is None and limit["per_month"] is None:
@@ -551,39 +551,39 @@ class CsCompensation(models.Model):
         )
         month_total = sum(total for __, total in spent)
         day_total = sum(total for day, total in spent if day == today)
-        for cap, total, message in (
-            (
-                limit["per_day"],
-                day_total,
-                self.env._(
+        rounding_check = [
+            ("day", limit["per_day"], day_total),
+            ("month", limit["per_month"], month_total),
+        ]
+        for period, cap, total in rounding_check:
+            if cap is None or float_compare(
+                total + self.amount, cap, precision_rounding=rounding
+            ) <= 0:
+                continue
+            values = {
+                "amount": self._fmt(self.amount),
+                "user": user.name,
+                "total": self._fmt(total + self.amount),
+                "type": type_name,
+                "limit": self._fmt(cap),
+            }
+            if period == "day":
+                return self.env._(
                     "%(amount)s would bring %(user)s to %(total)s of %(type)s today, "
                     "over their daily limit of %(limit)s.",
-                    amount=self.amount,
-                    user=user.name,
-                    total=day_total + self.amount,
-                    type=type_name,
-                    limit=limit["per_day"],
-                ),
-            ),
-            (
-                limit["per_month"],
-                month_total,
-                self.env._(
-                    "%(amount)s would bring %(user)s to %(total)s of %(type)s this month, "
-                    "over their monthly limit of %(limit)s.",
-                    amount=self.amount,
-                    user=user.name,
-                    total=month_total + self.amount,
-                    type=type_name,
-                    limit=limit["per_month"],
-                ),
-            ),
-        ):
-            if cap is not None and float_compare(
-                total + self.amount, cap, precision_rounding=rounding
-            ) > 0:
-                return message
+                    **values,
+                )
+            return self.env._(
+                "%(amount)s would bring %(user)s to %(total)s of %(type)s this month, "
+                "over their monthly limit of %(limit)s.",
+                **values,
+            )
         return False
+
+    def _fmt(self, amount):
+        if self.compensation_type == "points":
+            return f"{amount:g}"
+        return format_amount(self.env, amount, self.currency_id)
 
     def _check_leader_covers(self, leader, over_signer=None, lock=True):
         """Raise unless ``leader`` is a leader whose own limits cover this."""
