@@ -464,6 +464,9 @@ class CsCompensation(models.Model):
                 countersign = "pending"
             else:
                 raise UserError(problem)
+        # Book first: if booking refuses (points short, no journal), nothing
+        # about the signature is written either.
+        self.sudo()._book()
         self.sudo().with_context(skip_validation_check=True).write(
             {
                 "state": "done",
@@ -474,7 +477,6 @@ class CsCompensation(models.Model):
                 "countersign_state": countersign,
             }
         )
-        self.sudo()._book()
         if countersign == "pending":
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
