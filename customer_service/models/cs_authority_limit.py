@@ -55,9 +55,7 @@ class CsAuthorityLimit(models.Model):
     )
     active = fields.Boolean(default=True)
 
-    @api.constrains(
-        "group_id", "user_id", "max_per_transaction", "max_per_day", "max_per_month"
-    )
+    @api.constrains("group_id", "user_id", "max_per_transaction", "max_per_day", "max_per_month")
     def _check_limit(self):
         for limit in self:
             if bool(limit.group_id) == bool(limit.user_id):
@@ -65,13 +63,9 @@ class CsAuthorityLimit(models.Model):
                     self.env._("A limit belongs either to a user or to a group, not both.")
                 )
             if limit.max_per_transaction <= 0:
-                raise ValidationError(
-                    self.env._("The maximum per transaction must be positive.")
-                )
+                raise ValidationError(self.env._("The maximum per transaction must be positive."))
             if limit.max_per_day < 0 or limit.max_per_month < 0:
-                raise ValidationError(
-                    self.env._("Daily and monthly maximums cannot be negative.")
-                )
+                raise ValidationError(self.env._("Daily and monthly maximums cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -61,7 +61,9 @@ class CsCompensation(models.Model):
     _inherit = ["cs.approval.mixin", "mail.thread", "mail.activity.mixin"]
     _check_company_auto = True
 
-    _spent_index = models.Index("(authority_user_id, compensation_type, sign_date) WHERE state = 'done'")
+    _spent_index = models.Index(
+        "(authority_user_id, compensation_type, sign_date) WHERE state = 'done'"
+    )
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
@@ -211,9 +213,11 @@ class CsCompensation(models.Model):
             rounding = compensation.currency_id.rounding or 0.01
             if float_compare(compensation.amount, 0.0, precision_rounding=rounding) <= 0:
                 raise ValidationError(self.env._("A compensation amount must be positive."))
-            if compensation.compensation_type == "gift" and gift_cap and float_compare(
-                compensation.amount, gift_cap, precision_rounding=rounding
-            ) > 0:
+            if (
+                compensation.compensation_type == "gift"
+                and gift_cap
+                and float_compare(compensation.amount, gift_cap, precision_rounding=rounding) > 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "A gift may be worth at most %(cap)s; this one is worth %(amount)s.",
@@ -221,9 +225,11 @@ class CsCompensation(models.Model):
                         amount=compensation.amount,
                     )
                 )
-            if compensation.compensation_type == "round_off" and float_compare(
-                compensation.amount, round_off_max, precision_rounding=rounding
-            ) > 0:
+            if (
+                compensation.compensation_type == "round_off"
+                and float_compare(compensation.amount, round_off_max, precision_rounding=rounding)
+                > 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "A round-off may be at most %(max)s; this one is %(amount)s.",
@@ -409,9 +415,14 @@ class CsCompensation(models.Model):
         self._check_invoice()
         invoice = self.invoice_id.sudo()
         if self.compensation_type == "round_off" and invoice:
-            if float_compare(
-                self.amount, invoice.amount_residual, precision_rounding=self.currency_id.rounding
-            ) > 0:
+            if (
+                float_compare(
+                    self.amount,
+                    invoice.amount_residual,
+                    precision_rounding=self.currency_id.rounding,
+                )
+                > 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "A round-off writes off what is left of invoice %(invoice)s "
@@ -422,9 +433,12 @@ class CsCompensation(models.Model):
                     )
                 )
         if self.compensation_type in CREDIT_NOTE_TYPES and invoice:
-            if float_compare(
-                self.amount, invoice.amount_total, precision_rounding=self.currency_id.rounding
-            ) > 0:
+            if (
+                float_compare(
+                    self.amount, invoice.amount_total, precision_rounding=self.currency_id.rounding
+                )
+                > 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(amount)s is more than invoice %(invoice)s's total.",
@@ -558,9 +572,10 @@ class CsCompensation(models.Model):
             ("month", limit["per_month"], month_total),
         ]
         for period, cap, total in rounding_check:
-            if cap is None or float_compare(
-                total + self.amount, cap, precision_rounding=rounding
-            ) <= 0:
+            if (
+                cap is None
+                or float_compare(total + self.amount, cap, precision_rounding=rounding) <= 0
+            ):
                 continue
             values = {
                 "amount": self._fmt(self.amount),
@@ -641,7 +656,9 @@ class CsCompensation(models.Model):
                 credit_is_receivable=True,
             )
         else:  # gift
-            move = self._book_entry(company._cs_account("gift"), company._cs_account("gift_counterpart"))
+            move = self._book_entry(
+                company._cs_account("gift"), company._cs_account("gift_counterpart")
+            )
         self.move_id = move
 
     def _receivable_account(self):
@@ -713,7 +730,9 @@ class CsCompensation(models.Model):
                             dict(common, account_id=debit_account.id, debit=self.amount, credit=0.0)
                         ),
                         Command.create(
-                            dict(common, account_id=credit_account.id, debit=0.0, credit=self.amount)
+                            dict(
+                                common, account_id=credit_account.id, debit=0.0, credit=self.amount
+                            )
                         ),
                     ],
                 }
@@ -763,9 +782,9 @@ class CsCompensation(models.Model):
     def _cron_escalate_countersign(self):
         """Remind leaders of countersigns left pending too long."""
         days = int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "customer_service.countersign_escalation_days", 3
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("customer_service.countersign_escalation_days", 3)
             or 3
         )
         overdue = self.sudo().search(

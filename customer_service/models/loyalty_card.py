@@ -122,9 +122,7 @@ class LoyaltyCard(models.Model):
         done = set(
             self.env["loyalty.history"]
             .sudo()
-            .search(
-                [("order_model", "=", "cs.consumption"), ("order_id", "in", consumptions.ids)]
-            )
+            .search([("order_model", "=", "cs.consumption"), ("order_id", "in", consumptions.ids)])
             .mapped("order_id")
         )
         to_award = []
@@ -204,9 +202,9 @@ class LoyaltyCard(models.Model):
         already lost to expiry) since it opened.
         """
         days = int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "customer_service.points_validity_days", 730
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("customer_service.points_validity_days", 730)
             or 0
         )
         if days <= 0:

@@ -78,9 +78,16 @@ class ResCompany(models.Model):
             account = company.cs_gift_account_id or company.expense_account_id
             fallback = [("account_type", "=", "expense")]
         else:  # gift_counterpart
-            cash = self.env["account.journal"].sudo().search(
-                [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "cash")],
-                limit=1,
+            cash = (
+                self.env["account.journal"]
+                .sudo()
+                .search(
+                    [
+                        *self.env["account.journal"]._check_company_domain(company),
+                        ("type", "=", "cash"),
+                    ],
+                    limit=1,
+                )
             )
             account = company.cs_gift_counterpart_account_id or cash.default_account_id
             fallback = [("account_type", "=", "asset_cash")]

@@ -25,9 +25,7 @@ class TestCompensation(CustomerServiceCase):
         )
         set_authority_limit(cls.env, cls.leader, "waive_deductible", 1000, per_day=1500)
         set_authority_limit(cls.env, cls.gm, "waive_deductible", 10000)
-        set_authority_limit(
-            cls.env, cls.env.ref("customer_service.group_cs_user"), "gift", 200
-        )
+        set_authority_limit(cls.env, cls.env.ref("customer_service.group_cs_user"), "gift", 200)
 
     def _draft(self, amount, ctype="waive_deductible", **vals):
         return create_compensation(self.env, self.staff, self.guest, amount, ctype, **vals)
@@ -216,7 +214,11 @@ class TestCompensation(CustomerServiceCase):
     def test_voucher_states_countersign(self):
         compensation = self._draft(500, approver_id=self.leader.id)
         compensation.with_user(self.staff).action_sign()
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "customer_service.report_cs_compensation", compensation.ids
-        )[0].decode()
-        self.assertIn("Approved by leader Wang after consultation; leader Wang to countersign", html)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("customer_service.report_cs_compensation", compensation.ids)[0]
+            .decode()
+        )
+        self.assertIn(
+            "Approved by leader Wang after consultation; leader Wang to countersign", html
+        )

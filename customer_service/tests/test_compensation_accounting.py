@@ -148,7 +148,9 @@ class TestCompensationAccounting(AccountTestInvoicingCommon):
                 },
             ],
         )
-        self.assertTrue(move.line_ids.filtered(lambda l: l.account_id == self.receivable).reconciled)
+        self.assertTrue(
+            move.line_ids.filtered(lambda line: line.account_id == self.receivable).reconciled
+        )
         self.assertEqual(invoice.amount_residual, 0)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
@@ -172,7 +174,11 @@ class TestCompensationAccounting(AccountTestInvoicingCommon):
         self.assertRecordValues(
             compensation.move_id.line_ids.sorted("balance"),
             [
-                {"account_id": self.gift_counterpart.id, "balance": -150, "partner_id": self.guest.id},
+                {
+                    "account_id": self.gift_counterpart.id,
+                    "balance": -150,
+                    "partner_id": self.guest.id,
+                },
                 {"account_id": self.gift_account.id, "balance": 150, "partner_id": self.guest.id},
             ],
         )
@@ -197,7 +203,10 @@ class TestCompensationAccounting(AccountTestInvoicingCommon):
         compensation.with_user(self.manager).action_cancel()
         lines = (compensation.move_id | compensation.reversal_move_id).line_ids
         for account in (self.gift_account, self.gift_counterpart):
-            self.assertAlmostEqual(sum(lines.filtered(lambda l, a=account: l.account_id == a).mapped("balance")), 0)
+            self.assertAlmostEqual(
+                sum(lines.filtered(lambda line, a=account: line.account_id == a).mapped("balance")),
+                0,
+            )
 
     def test_other_company_invoice_refused(self):
         other = self.setup_other_company()["company"]

@@ -51,9 +51,7 @@ class TestCompensationConcurrency(BaseCase):
             self.guests = guests.ids
             for user in (self.staff, self.manager):
                 for ctype in ("waive_deductible", "points"):
-                    set_authority_limit(
-                        env, env["res.users"].browse(user), ctype, 100, per_day=150
-                    )
+                    set_authority_limit(env, env["res.users"].browse(user), ctype, 100, per_day=150)
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -71,7 +69,13 @@ class TestCompensationConcurrency(BaseCase):
                 )
             )
             cr.execute(SQL("DELETE FROM account_move WHERE id IN %s", move_ids))
-            cr.execute(SQL("DELETE FROM mail_activity WHERE res_model = 'cs.compensation' AND res_id IN %s", comp_ids))
+            cr.execute(
+                SQL(
+                    "DELETE FROM mail_activity"
+                    " WHERE res_model = 'cs.compensation' AND res_id IN %s",
+                    comp_ids,
+                )
+            )
             cr.execute(SQL("DELETE FROM cs_compensation WHERE id IN %s", comp_ids))
             cr.execute(SQL("DELETE FROM loyalty_card WHERE partner_id IN %s", tuple(self.guests)))
             cr.execute(SQL("DELETE FROM cs_authority_budget WHERE user_id IN %s", tuple(users.ids)))
@@ -196,4 +200,6 @@ class TestCompensationConcurrency(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             card = env["loyalty.card"].browse(card_id)
             self.assertEqual(card.points, 20)
-            self.assertEqual(sum(card.history_ids.mapped("issued")) - sum(card.history_ids.mapped("used")), 20)
+            self.assertEqual(
+                sum(card.history_ids.mapped("issued")) - sum(card.history_ids.mapped("used")), 20
+            )

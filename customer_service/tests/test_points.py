@@ -21,9 +21,7 @@ class TestPoints(CustomerServiceCase):
         cls.fnb.points_per_amount = 2.0
         cls.front.points_per_amount = 0.5
         cls.Card = cls.env["loyalty.card"]
-        set_authority_limit(
-            cls.env, cls.env.ref("customer_service.group_cs_user"), "points", 1000
-        )
+        set_authority_limit(cls.env, cls.env.ref("customer_service.group_cs_user"), "points", 1000)
 
     def _consumption(self, department, amount, partner=None):
         return self.env["cs.consumption"].create(
@@ -59,9 +57,7 @@ class TestPoints(CustomerServiceCase):
         self.assertEqual(len(card), 1, "the card is created on first earning")
         # F&B: floor(100.7 * 2) = 201; front office: floor(99 * 0.5) = 49.
         self.assertLedger(card, 250)
-        self.assertEqual(
-            sorted(card.history_ids.mapped("issued")), [49, 201]
-        )
+        self.assertEqual(sorted(card.history_ids.mapped("issued")), [49, 201])
         self.assertEqual(set(card.history_ids.mapped("order_model")), {"cs.consumption"})
         # Booking again does nothing: idempotent per consumption.
         self.Card._cs_award_consumption_points(consumptions)
@@ -129,8 +125,12 @@ class TestPoints(CustomerServiceCase):
             "customer_service.points_validity_days", 30
         )
         staff = self.users["staff"]
-        self._age(self.Card._cs_award_consumption_points(self._consumption(self.fnb, 50)), "2026-01-01")
-        self._age(self.Card._cs_award_consumption_points(self._consumption(self.fnb, 25)), "2026-01-20")
+        self._age(
+            self.Card._cs_award_consumption_points(self._consumption(self.fnb, 50)), "2026-01-01"
+        )
+        self._age(
+            self.Card._cs_award_consumption_points(self._consumption(self.fnb, 25)), "2026-01-20"
+        )
         compensation = create_compensation(self.env, staff, self.guest, 30, "points")
         compensation.with_user(staff).action_sign()
         self._age(compensation.loyalty_history_id, "2026-01-20")
