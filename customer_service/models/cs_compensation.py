@@ -91,7 +91,6 @@ class CsCompensation(models.Model):
     )
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         ondelete="restrict",
         index="btree_not_null",
         check_company=True,

@@ -222,3 +222,19 @@ class TestCompensation(CustomerServiceCase):
         self.assertIn(
             "Approved by leader Wang after consultation; leader Wang to countersign", html
         )
+
+    def test_form_opens_for_each_role(self):
+        compensation = self._draft(500, approver_id=self.leader.id)
+        compensation.with_user(self.staff).action_sign()
+        for user in (self.staff, self.leader, self.users["finance"], self.users["manager"]):
+            records = compensation.with_user(user)
+            views = records.get_views([(False, "form"), (False, "list"), (False, "search")])
+            fields_spec = {
+                name: {"fields": {"display_name": {}}}
+                if records._fields[name].type == "many2one"
+                else {}
+                for name in views["models"]["cs.compensation"]["fields"]
+                if name in records._fields
+            }
+            data = records.web_read(fields_spec)[0]
+            self.assertIn("Wang to countersign", data["countersign_note"])
