@@ -281,7 +281,11 @@ class CsCompensation(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            if SIGNATURE_FIELDS.intersection(vals) or vals.get("state") in ("approved", "done"):
+            if (
+                SIGNATURE_FIELDS.intersection(vals)
+                or vals.get("state") in ("approved", "done")
+                or ("state" in vals and any(c.state in ("approved", "done") for c in self))
+            ):
                 raise AccessError(
                     self.env._("Sign, approve or countersign a compensation with its buttons.")
                 )
@@ -797,9 +801,25 @@ class CsCompensation(models.Model):
         if not overdue:
             return
         leaders = self.env.ref("customer_service.group_cs_leader").sudo().all_user_ids
+        Limit = self.env["cs.authority.limit"]
+        limits = {}
+
+        def per_transaction(user, compensation):
+            # One lookup per leader, type and company, however many are overdue.
+            key = (user, compensation.compensation_type, compensation.company_id)
+            if key not in limits:
+                limit = Limit._get_effective_limit(user, *key[1:])
+                limits[key] = limit and limit["per_transaction"]
+            return limits[key]
+
         for compensation in overdue:
+            theirs = per_transaction(compensation.approver_id, compensation)
             above = leaders.filtered(
-                lambda u, c=compensation: u != c.approver_id and c._may_countersign(u)
+                lambda u, c=compensation, t=theirs: (
+                    u != c.approver_id
+                    and per_transaction(u, c)
+                    and (not t or per_transaction(u, c) > t)
+                )
             )
             for user in above | compensation.approver_id:
                 compensation.activity_schedule(

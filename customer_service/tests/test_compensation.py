@@ -197,6 +197,9 @@ class TestCompensation(CustomerServiceCase):
     def test_done_is_frozen(self):
         compensation = self._draft(50)
         compensation.with_user(self.staff).action_sign()
+        # Cancelling by hand would free the signer's budget without reversing.
+        with self.assertRaises(AccessError):
+            compensation.with_user(self.staff).write({"state": "cancel"})
         with self.assertRaisesRegex(UserError, "Only a draft"):
             compensation.with_user(self.staff).write({"amount": 10})
         with self.assertRaises(UserError):
