@@ -18,7 +18,12 @@ from . import cs_consumption_line
 from . import cs_contact_log
 from . import cs_complaint_category
 from . import cs_complaint
+from . import cs_compensation
+from . import cs_authority_limit
+from . import cs_authority_budget
 from . import account_move
+from . import res_company
+from . import loyalty_card
 from . import cs_leader_digest
 from . import cs_collection_task
 from . import cs_agreement

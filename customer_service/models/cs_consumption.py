@@ -242,6 +242,8 @@ class CsConsumption(models.Model):
             self = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         consumptions = super().create(vals_list)
         consumptions._schedule_callbacks()
+        # R4: returning guests earn points on what they consume.
+        self.env["loyalty.card"]._cs_award_consumption_points(consumptions)
         return consumptions
 
     @api.model

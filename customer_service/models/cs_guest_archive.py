@@ -276,6 +276,10 @@ class CsGuestArchive(models.Model):
         help="An approved, unexpired borrow lets you read this archive.",
     )
     access_log_count = fields.Integer(compute="_compute_access_log_count")
+    # Points (R4): the balance lives on the partner's loyalty card.
+    loyalty_points = fields.Float(
+        string="Returning Guest Points", related="partner_id.cs_loyalty_points"
+    )
     # Links and KPIs (R6, R7, R15)
     consumption_count = fields.Integer(compute="_compute_service_kpis")
     contact_log_count = fields.Integer(compute="_compute_service_kpis")

@@ -59,3 +59,9 @@ class CsServiceDepartment(models.Model):
         help="Invoice lines that no product category maps go to the department "
         "of their invoice's journal.",
     )
+    points_per_amount = fields.Float(
+        string="Points per Amount",
+        digits=(16, 4),
+        default=1.0,
+        help="Returning-guest points earned per unit of currency consumed here (R4).",
+    )

@@ -49,3 +49,35 @@ class ResConfigSettings(models.TransientModel):
         help="The responsible user is reminded this many days before an agreement "
         "item's scheduled date (R9).",
     )
+    cs_round_off_max = fields.Float(
+        string="Round-off Maximum",
+        config_parameter="customer_service.round_off_max",
+        default=10.0,
+        help="The largest amount a round-off may write off (R11).",
+    )
+    cs_countersign_escalation_days = fields.Integer(
+        string="Countersign Escalation (days)",
+        config_parameter="customer_service.countersign_escalation_days",
+        default=3,
+        help="A countersign still pending after this many days is escalated to the leaders.",
+    )
+    cs_points_validity_days = fields.Integer(
+        string="Points Validity (days)",
+        config_parameter="customer_service.points_validity_days",
+        default=730,
+        help="Points not spent this many days after they were earned expire. Zero: never.",
+    )
+    cs_credit_note_journal_id = fields.Many2one(
+        related="company_id.cs_credit_note_journal_id", readonly=False
+    )
+    cs_entry_journal_id = fields.Many2one(related="company_id.cs_entry_journal_id", readonly=False)
+    cs_credit_note_account_id = fields.Many2one(
+        related="company_id.cs_credit_note_account_id", readonly=False
+    )
+    cs_round_off_account_id = fields.Many2one(
+        related="company_id.cs_round_off_account_id", readonly=False
+    )
+    cs_gift_account_id = fields.Many2one(related="company_id.cs_gift_account_id", readonly=False)
+    cs_gift_counterpart_account_id = fields.Many2one(
+        related="company_id.cs_gift_counterpart_account_id", readonly=False
+    )

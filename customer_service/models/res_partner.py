@@ -7,6 +7,11 @@ class ResPartner(models.Model):
     # Counted through the user's own rights: it says only whether the user may
     # open an archive, never anything the archive holds.
     cs_archive_count = fields.Integer(string="Guest Archives", compute="_compute_cs_archive_count")
+    cs_loyalty_points = fields.Float(
+        string="Returning Guest Points",
+        compute="_compute_cs_loyalty_points",
+        help="The balance of the guest's returning-guest points card (R4).",
+    )
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_cs_archive_count(self):
@@ -19,6 +24,29 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.cs_archive_count = counts.get(partner, 0)
+
+    def _compute_cs_loyalty_points(self):
+        # The balance is shown to whoever sees the guest: read the cards as
+        # superuser, but only the returning-guest program's.
+        program = self.env.ref(
+            "customer_service.loyalty_program_returning_guest", raise_if_not_found=False
+        )
+        balances = {}
+        if program and self.ids:
+            balances = dict(
+                self.env["loyalty.card"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("program_id", "=", program.id),
+                        ("partner_id", "in", self.commercial_partner_id.ids),
+                    ],
+                    ["partner_id"],
+                    ["points:sum"],
+                )
+            )
+        for partner in self:
+            partner.cs_loyalty_points = balances.get(partner.commercial_partner_id, 0.0)
 
     def action_open_cs_archive(self):
         self.ensure_one()

@@ -10,4 +10,5 @@ class TierDefinition(models.Model):
             "cs.archive.access.request",
             "cs.archive.destruction",
             "cs.complaint.solution",
+            "cs.compensation",
         ]

@@ -5,6 +5,11 @@ from . import test_archive_borrow
 from . import test_archive_access_log
 from . import test_archive_lifecycle
 from . import test_ui
+from . import test_authority_limit
+from . import test_compensation
+from . import test_compensation_accounting
+from . import test_compensation_concurrency
+from . import test_points
 from . import test_agreement
 from . import test_customer_change
 from . import test_promotion

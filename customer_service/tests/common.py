@@ -43,3 +43,43 @@ class CustomerServiceCase(TransactionCase):
                 **vals,
             }
         )
+
+
+# ---------------------------------------------------------------------------
+# Compensation (issue 5): authority limits and compensation records
+# ---------------------------------------------------------------------------
+
+
+def set_authority_limit(env, holder, compensation_type, per_transaction, per_day=0, per_month=0):
+    """Give a user or a group (``holder``) a limit for one compensation type."""
+    key = "user_id" if holder._name == "res.users" else "group_id"
+    return (
+        env["cs.authority.limit"]
+        .sudo()
+        .create(
+            {
+                key: holder.id,
+                "compensation_type": compensation_type,
+                "max_per_transaction": per_transaction,
+                "max_per_day": per_day,
+                "max_per_month": per_month,
+                "company_id": env.company.id,
+            }
+        )
+    )
+
+
+def create_compensation(env, user, partner, amount, compensation_type="waive_deductible", **vals):
+    """A draft compensation created by ``user``."""
+    return (
+        env["cs.compensation"]
+        .with_user(user)
+        .create(
+            {
+                "partner_id": partner.id,
+                "compensation_type": compensation_type,
+                "amount": amount,
+                **vals,
+            }
+        )
+    )
