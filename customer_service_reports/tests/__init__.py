@@ -1,1 +1,5 @@
 from . import test_archive_register
+from . import test_consumption_summary
+from . import test_callback_kpi
+from . import test_report_wizard
+from . import test_analysis
