@@ -34,7 +34,9 @@ class CsServiceOverview(models.TransientModel):
     members_called_rate = fields.Float(string="Members Called Back", compute="_compute_kpis")
     contact_weeks_rate = fields.Float(string="Member Weeks with a Contact", compute="_compute_kpis")
     callbacks_overdue = fields.Integer(
-        string="Overdue Callbacks", compute="_compute_kpis", help="Pending past their deadline, now."
+        string="Overdue Callbacks",
+        compute="_compute_kpis",
+        help="Pending past their deadline, now.",
     )
     dissatisfied_count = fields.Integer(string="Dissatisfied Guests", compute="_compute_kpis")
     reviews_due = fields.Integer(
@@ -73,9 +75,7 @@ class CsServiceOverview(models.TransientModel):
                 continue
             start, end = overview._utc_bounds()
             period = [("consumption_date", ">=", start), ("consumption_date", "<", end)]
-            [(count, amount)] = Consumption._read_group(
-                period, [], ["__count", "amount_total:sum"]
-            )
+            [(count, amount)] = Consumption._read_group(period, [], ["__count", "amount_total:sum"])
             kpis = self.env["cs.leader.digest"]._team_kpis(start, end)
             overview.consumption_count = count
             overview.consumption_amount = amount or 0.0
@@ -120,10 +120,14 @@ class CsServiceOverview(models.TransientModel):
         return action
 
     def action_open_consumption_analysis(self):
-        return self._open("customer_service_reports.cs_consumption_analysis_action", "consumption_date")
+        return self._open(
+            "customer_service_reports.cs_consumption_analysis_action", "consumption_date"
+        )
 
     def action_open_callback_analysis(self):
-        return self._open("customer_service_reports.cs_callback_analysis_action", "consumption_date")
+        return self._open(
+            "customer_service_reports.cs_callback_analysis_action", "consumption_date"
+        )
 
     def action_open_archive_analysis(self):
         return self._open("customer_service_reports.cs_guest_archive_analysis_action")

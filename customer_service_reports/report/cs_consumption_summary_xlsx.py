@@ -118,9 +118,7 @@ class ReportCsConsumptionSummary(models.AbstractModel):
         )
         for period in periods:
             by_dept = [amounts.get((period, dept), 0.0) for dept in departments]
-            table.write_row(
-                (self._cs_date(period), *by_dept, sum(by_dept), counts.get(period, 0))
-            )
+            table.write_row((self._cs_date(period), *by_dept, sum(by_dept), counts.get(period, 0)))
         table.finish()
         sheet = table.worksheet
         first, last = table.first_row, table.last_row
@@ -134,7 +132,11 @@ class ReportCsConsumptionSummary(models.AbstractModel):
             letter = xl_col_to_name(col)
             kind = "total_integer" if col == len(totals) else "total_money"
             sheet.write_formula(
-                total_row, col, f"=SUM({letter}{first + 1}:{letter}{last + 1})", formats[kind], value
+                total_row,
+                col,
+                f"=SUM({letter}{first + 1}:{letter}{last + 1})",
+                formats[kind],
+                value,
             )
         if periods and departments:
             chart = workbook.add_chart({"type": "column", "subtype": "stacked"})
@@ -199,4 +201,3 @@ class ReportCsConsumptionSummary(models.AbstractModel):
             formats["total_money"],
             total,
         )
-

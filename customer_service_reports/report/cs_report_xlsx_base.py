@@ -15,9 +15,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.translate import LazyGettext, LazyTranslate
-
-_lt = LazyTranslate(__name__)
+from odoo.tools.translate import LazyGettext
 
 # Rows fetched and written per batch: the ORM cache is emptied between
 # batches, so memory stays flat whatever the number of rows.

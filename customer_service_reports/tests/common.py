@@ -1,5 +1,5 @@
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 from openpyxl import load_workbook
 
@@ -76,6 +76,3 @@ class ReportsCase(CustomerServiceCase):
 
 def as_date(value):
     return value.date() if isinstance(value, datetime) else value
-
-
-__all__ = ["KPI", "PERIOD", "REGISTER", "SUMMARY", "ReportsCase", "as_date", "date", "datetime"]

@@ -39,9 +39,9 @@ class TestAnalysis(ReportsCase):
             PERIOD, [], ["__count", "amount_total:sum", "item_count:sum"]
         )
         [(orm_count, orm_amount)] = (
-            self.env["cs.consumption"].with_user(staff)._read_group(
-                PERIOD, [], ["__count", "amount_total:sum"]
-            )
+            self.env["cs.consumption"]
+            .with_user(staff)
+            ._read_group(PERIOD, [], ["__count", "amount_total:sum"])
         )
         self.assertEqual(count, orm_count)
         self.assertAlmostEqual(amount, orm_amount)
@@ -53,8 +53,10 @@ class TestAnalysis(ReportsCase):
 
     def test_callback_analysis(self):
         self.env.flush_all()
-        row = self.env["cs.callback.analysis"].with_user(self.users["staff"]).search(
-            [("consumption_id", "=", self.visit.id)]
+        row = (
+            self.env["cs.callback.analysis"]
+            .with_user(self.users["staff"])
+            .search([("consumption_id", "=", self.visit.id)])
         )
         self.assertTrue(row.callback_on_time)
         self.assertTrue(row.is_member)
@@ -86,7 +88,9 @@ class TestAnalysis(ReportsCase):
         self.assertEqual(action["res_model"], "cs.consumption.analysis")
         self.assertEqual(action["domain"][0], ("consumption_date", ">=", "2031-03-01 00:00:00"))
         self.assertEqual(overview.action_open_report_wizard()["res_model"], "cs.report.wizard")
-        self.assertEqual(overview.action_open_callback_analysis()["res_model"], "cs.callback.analysis")
+        self.assertEqual(
+            overview.action_open_callback_analysis()["res_model"], "cs.callback.analysis"
+        )
         self.assertTrue(overview.action_open_overdue_callbacks()["domain"])
         with self.assertRaises(AccessError):
             self.env["cs.service.overview"].with_user(self.users["staff"]).create({})

@@ -62,7 +62,9 @@ class TestArchiveRegister(ReportsCase):
     def test_selection_never_reveals_unreadable_archives(self):
         staff = self.users["staff"]
         codes, _rows = self._codes(self._render(REGISTER, staff, docids=self.ours.ids))
-        self.assertEqual(sorted(codes), sorted((self.secret | self.own_confidential).mapped("code")))
+        self.assertEqual(
+            sorted(codes), sorted((self.secret | self.own_confidential).mapped("code"))
+        )
         logs = self.env["cs.archive.access.log"].search([("archive_id", "in", self.ours.ids)])
         self.assertEqual(logs.archive_id, self.own_confidential, "only what was exported is logged")
 
@@ -84,7 +86,9 @@ class TestArchiveRegister(ReportsCase):
                 self.assertFalse(cells[3].font.bold)
         logs = Log.search([("archive_id", "in", self.ours.ids)])
         self.assertEqual(len(logs) - before, 3)
-        self.assertEqual(logs.archive_id, self.own_confidential | self.other_confidential | self.top)
+        self.assertEqual(
+            logs.archive_id, self.own_confidential | self.other_confidential | self.top
+        )
         self.assertEqual(set(logs.mapped("access_type")), {"export"})
         self.assertEqual(logs.user_id, leader)
 
@@ -102,10 +106,15 @@ class TestArchiveRegister(ReportsCase):
         leader = self.users["leader"]
         data = {"filters": {"confidentiality_level": "confidential"}}
         codes, rows = self._codes(self._render(REGISTER, leader, docids=self.ours.ids, data=data))
-        self.assertEqual(sorted(codes), sorted((self.own_confidential | self.other_confidential).mapped("code")))
-        self.assertIn("Confidentiality: Confidential", self._render(
-            REGISTER, leader, docids=self.ours.ids, data=data
-        ).worksheets[0]["A2"].value)
+        self.assertEqual(
+            sorted(codes), sorted((self.own_confidential | self.other_confidential).mapped("code"))
+        )
+        self.assertIn(
+            "Confidentiality: Confidential",
+            self._render(REGISTER, leader, docids=self.ours.ids, data=data)
+            .worksheets[0]["A2"]
+            .value,
+        )
         data = {"filters": {"user_ids": [self.users["staff2"].id]}}
         codes, _rows = self._codes(self._render(REGISTER, leader, docids=self.ours.ids, data=data))
         self.assertEqual(codes, [self.other_confidential.code])

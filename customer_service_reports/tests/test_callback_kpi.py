@@ -40,9 +40,7 @@ class TestCallbackKpi(ReportsCase):
 
     def test_kpis_per_staff_and_month(self):
         staff = self.users["staff"]
-        workbook = self._render(
-            KPI, self.users["manager"], data=self._filters(user_ids=[staff.id])
-        )
+        workbook = self._render(KPI, self.users["manager"], data=self._filters(user_ids=[staff.id]))
         sheet = workbook.worksheets[0]
         header, rows = self._table(sheet)
         self.assertEqual(header[0], "Staff")
@@ -76,7 +74,9 @@ class TestCallbackKpi(ReportsCase):
     def test_department_filter_applies_to_callbacks(self):
         staff = self.users["staff"]
         data = self._filters(user_ids=[staff.id], department_ids=[self.front.id])
-        _header, rows = self._table(self._render(KPI, self.users["manager"], data=data).worksheets[0])
+        _header, rows = self._table(
+            self._render(KPI, self.users["manager"], data=data).worksheets[0]
+        )
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0][2], 0)
         self.assertIsNone(rows[0][4], "no callback due: no rate, not 100%")

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from odoo.tests import tagged
 
-from .common import PERIOD, SUMMARY, ReportsCase
+from .common import SUMMARY, ReportsCase
 
 
 @tagged("post_install", "-at_install")
@@ -31,13 +31,17 @@ class TestConsumptionSummary(ReportsCase):
         workbook = self._render(SUMMARY, staff, data=self._filters(granularity="month"))
         summary = workbook.worksheets[0]
         header, rows = self._table(summary)
-        groups = self.env["cs.consumption"].with_user(staff)._read_group(
-            [
-                ("consumption_date", ">=", datetime(2031, 3, 1)),
-                ("consumption_date", "<", datetime(2031, 5, 1)),
-            ],
-            ["consumption_date:month", "department_id"],
-            ["amount_total:sum"],
+        groups = (
+            self.env["cs.consumption"]
+            .with_user(staff)
+            ._read_group(
+                [
+                    ("consumption_date", ">=", datetime(2031, 3, 1)),
+                    ("consumption_date", "<", datetime(2031, 5, 1)),
+                ],
+                ["consumption_date:month", "department_id"],
+                ["amount_total:sum"],
+            )
         )
         expected = {(month.date(), dept.name): amount for month, dept, amount in groups}
         found = {}
@@ -50,13 +54,11 @@ class TestConsumptionSummary(ReportsCase):
         # Totals per period and the count of consumptions.
         march = next(row for row in rows if row[0] and row[0] == datetime(2031, 3, 1))
         self.assertAlmostEqual(march[-2], sum(v for (m, _d), v in expected.items() if m.month == 3))
-        self.assertEqual(march[-1], len(self._orm(staff, []).filtered(
-            lambda c: c.consumption_date.month == 3
-        )))
-        self.assertEqual(summary.cell(6, 1).number_format, "yyyy-mm")
-        self.assertIn(
-            self.env.company.currency_id.symbol, summary.cell(6, 2).number_format
+        self.assertEqual(
+            march[-1], len(self._orm(staff, []).filtered(lambda c: c.consumption_date.month == 3))
         )
+        self.assertEqual(summary.cell(6, 1).number_format, "yyyy-mm")
+        self.assertIn(self.env.company.currency_id.symbol, summary.cell(6, 2).number_format)
         self.assertEqual(len(summary._charts), 1)
 
     def test_details_list_every_consumption(self):

@@ -75,7 +75,10 @@ class TestReportWizard(ReportsCase):
 
     def test_finance_may_not_pick_the_register(self):
         wizard = self._wizard(
-            self.users["finance"], report="archive_register", date_from="2031-03-01", date_to="2031-03-31"
+            self.users["finance"],
+            report="archive_register",
+            date_from="2031-03-01",
+            date_to="2031-03-31",
         )
         with self.assertRaisesRegex(UserError, "may not run"):
             wizard.action_print()
@@ -84,9 +87,9 @@ class TestReportWizard(ReportsCase):
 
     def test_headers_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "customer_service")])._update_translations(
-            ["zh_CN"]
-        )
+        self.env["ir.module.module"].search(
+            [("name", "=", "customer_service")]
+        )._update_translations(["zh_CN"])
         leader = self.users["leader"]
         leader.lang = "zh_CN"
         archive = self._create_archive("CSREP Lang Guest", "top_secret")
@@ -112,5 +115,7 @@ class TestReportWizard(ReportsCase):
         _header, rows = self._table(sheet)
         self.assertEqual(rows[0][3], "绝密")
         # An English user of the same file gets English.
-        english = self._render(REGISTER, self.users["manager"], docids=self._create_archive("CSREP En").ids)
+        english = self._render(
+            REGISTER, self.users["manager"], docids=self._create_archive("CSREP En").ids
+        )
         self.assertEqual(english.worksheets[0]["A5"].value, "Code")
