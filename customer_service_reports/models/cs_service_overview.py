@@ -28,7 +28,7 @@ class CsServiceOverview(models.TransientModel):
         "res.currency", default=lambda self: self.env.company.currency_id, readonly=True
     )
     consumption_count = fields.Integer(string="Consumptions", compute="_compute_kpis")
-    consumption_amount = fields.Monetary(string="Consumption Amount", compute="_compute_kpis")
+    consumption_amount = fields.Monetary(compute="_compute_kpis")
     callbacks_due = fields.Integer(compute="_compute_kpis")
     callbacks_on_time_rate = fields.Float(string="Callbacks in Time", compute="_compute_kpis")
     members_called_rate = fields.Float(string="Members Called Back", compute="_compute_kpis")

@@ -106,8 +106,12 @@ class CsReportXlsxBase(models.AbstractModel):
     def create_xlsx_report(self, docids, data):
         # Every string of the file in the user's language: the web client
         # sends it, an RPC call or a test may not.
-        lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
-        report = self.with_context(lang=lang)
+        # Periods are grouped in the user's timezone too.
+        context = self.env.context
+        report = self.with_context(
+            lang=context.get("lang") or self.env.user.lang or "en_US",
+            tz=context.get("tz") or self.env.user.tz or "UTC",
+        )
         report._cs_check_access()
         return super(CsReportXlsxBase, report).create_xlsx_report(docids, data)
 
