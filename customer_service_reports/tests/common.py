@@ -23,8 +23,11 @@ class ReportsCase(CustomerServiceCase):
         super().setUpClass()
         cls.fnb = cls.env.ref("customer_service.cs_service_department_fnb")
         cls.front = cls.env.ref("customer_service.cs_service_department_front_office")
-        for user in cls.users.values():
-            user.tz = "UTC"
+        # A database made with --load-language may give new users Chinese:
+        # these tests read English labels (one test switches to zh_CN).
+        cls.env["res.users"].browse([u.id for u in cls.users.values()]).write(
+            {"tz": "UTC", "lang": "en_US"}
+        )
 
     @classmethod
     def _filters(cls, **values):
