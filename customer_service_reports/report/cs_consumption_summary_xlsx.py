@@ -161,28 +161,34 @@ class ReportCsConsumptionSummary(models.AbstractModel):
         sources = self._cs_selection_labels("cs.consumption", "source")
         states = self._cs_selection_labels("cs.consumption", "callback_state")
         Consumption = self.env["cs.consumption"]
+        local = self._cs_local_converter()
+        departments = {
+            d.id: d.name
+            for d in self.env["cs.service.department"].with_context(active_test=False).search([])
+        }
         total = 0.0
         for offset in range(0, len(consumption_ids), BATCH_SIZE):
             batch = Consumption.browse(consumption_ids[offset : offset + BATCH_SIZE])
             batch.fetch(FIELDS)
-            items = dict(
-                self.env["cs.consumption.line"]._read_group(
+            items = {
+                consumption.id: count
+                for consumption, count in self.env["cs.consumption.line"]._read_group(
                     [("consumption_id", "in", batch.ids)], ["consumption_id"], ["__count"]
                 )
-            )
+            }
             partners = {p.id: p.name for p in batch.partner_id}
-            departments = {d.id: d.name for d in batch.department_id}
             users = {u.id: u.name for u in batch.callback_user_id}
             for consumption in batch:
-                total += consumption.amount_total
+                amount = consumption.amount_total
+                total += amount
                 table.write_row(
                     (
                         consumption.name,
-                        self._cs_local(consumption.consumption_date),
+                        local(consumption.consumption_date),
                         departments.get(consumption.department_id.id),
                         partners.get(consumption.partner_id.id),
-                        items.get(consumption, 0),
-                        consumption.amount_total,
+                        items.get(consumption.id, 0),
+                        amount,
                         sources.get(consumption.source),
                         states.get(consumption.callback_state),
                         users.get(consumption.callback_user_id.id),

@@ -95,6 +95,7 @@ class ReportCsGuestArchiveRegister(models.AbstractModel):
             )
         }
         flag = {LEVEL_COLUMN: formats["flag"]}
+        local = self._cs_local_converter()
         for offset in range(0, len(archive_ids), BATCH_SIZE):
             batch = Archive.browse(archive_ids[offset : offset + BATCH_SIZE])
             batch.fetch(FIELDS)
@@ -113,7 +114,7 @@ class ReportCsGuestArchiveRegister(models.AbstractModel):
                         labels["vip_level"].get(archive.vip_level),
                         archive.is_permanent,
                         owners.get(archive.owner_id.id),
-                        self._cs_local(archive.create_date).date(),
+                        local(archive.create_date).date(),
                         archive.next_review_date,
                     ),
                     highlight=flag if level in FLAGGED_LEVELS else None,

@@ -226,9 +226,18 @@ class CsReportXlsxBase(models.AbstractModel):
 
     def _cs_local(self, value):
         """A UTC datetime from the database, as a naive datetime in the user's timezone."""
-        if not value:
-            return None
-        return pytz.utc.localize(value).astimezone(self._cs_tz()).replace(tzinfo=None)
+        return self._cs_local_converter()(value)
+
+    def _cs_local_converter(self):
+        """A function for _cs_local on many rows: the timezone is looked up once."""
+        tz = self._cs_tz()
+
+        def local(value):
+            if not value:
+                return None
+            return tz.fromutc(value.replace(tzinfo=tz)).replace(tzinfo=None)
+
+        return local
 
     def _cs_filter_lines(self, filters, applied=("period", "departments", "users", "level")):
         """The filters a report used, in words, for its title."""
