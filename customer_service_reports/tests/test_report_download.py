@@ -22,7 +22,7 @@ class TestReportDownload(HttpCase):
         self.authenticate("cs_rep_http_manager", "cs_rep_http_manager")
         wizard = (
             self.env["cs.report.wizard"]
-            .with_user(self.env.ref("base.user_admin"))
+            .with_user(manager)
             .create({"date_from": "2031-03-01", "date_to": "2031-03-31"})
         )
         action = wizard.action_print()
