@@ -19,7 +19,14 @@
         "python": ["xlsxwriter"],
     },
     "data": [
+        "security/ir.model.access.csv",
+        "security/cs_reports_security.xml",
+        "report/cs_report_actions.xml",
+        "wizards/cs_report_wizard_views.xml",
         "views/cs_guest_archive_analysis_views.xml",
+        "views/cs_consumption_analysis_views.xml",
+        "views/cs_callback_analysis_views.xml",
+        "views/cs_service_overview_views.xml",
         "views/cs_reports_menus.xml",
     ],
 }

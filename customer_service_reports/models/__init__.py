@@ -1,0 +1,1 @@
+from . import cs_service_overview

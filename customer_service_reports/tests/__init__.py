@@ -1,0 +1,6 @@
+from . import test_archive_register
+from . import test_consumption_summary
+from . import test_callback_kpi
+from . import test_report_wizard
+from . import test_analysis
+from . import test_report_download
