@@ -217,14 +217,22 @@ class TestCompensation(CustomerServiceCase):
     def test_voucher_states_countersign(self):
         compensation = self._draft(500, approver_id=self.leader.id)
         compensation.with_user(self.staff).action_sign()
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("customer_service.report_cs_compensation", compensation.ids)[0]
-            .decode()
-        )
+
+        def voucher():
+            return (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("customer_service.report_cs_compensation", compensation.ids)[0]
+                .decode()
+            )
+
+        # The voucher speaks the guest's language.
+        compensation.partner_id.sudo().lang = "en_US"
         self.assertIn(
-            "Approved by leader Wang after consultation; leader Wang to countersign", html
+            "Approved by leader Wang after consultation; leader Wang to countersign", voucher()
         )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        compensation.partner_id.sudo().lang = "zh_CN"
+        self.assertIn("经请示Wang领导同意，请Wang领导补签", voucher())
 
     def test_form_opens_for_each_role(self):
         compensation = self._draft(500, approver_id=self.leader.id)
