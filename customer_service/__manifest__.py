@@ -67,6 +67,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/cs_guest_archive_demo.xml",
+        "demo/cs_consumption_demo.xml",
         "demo/cs_complaint_demo.xml",
     ],
     "assets": {
