@@ -18,3 +18,7 @@ from . import cs_consumption_line
 from . import cs_contact_log
 from . import cs_complaint_category
 from . import cs_complaint
+from . import cs_retention_plan_template
+from . import cs_retention_plan
+from . import cs_greeting
+from . import mail_activity

@@ -9,4 +9,5 @@ class TierDefinition(models.Model):
         return super()._get_tier_validation_model_names() + [
             "cs.archive.access.request",
             "cs.archive.destruction",
+            "cs.retention.plan",
         ]
