@@ -5,3 +5,5 @@ from . import test_archive_borrow
 from . import test_archive_access_log
 from . import test_archive_lifecycle
 from . import test_ui
+from . import test_retention_plan
+from . import test_greetings

@@ -43,3 +43,27 @@ class CustomerServiceCase(TransactionCase):
                 **vals,
             }
         )
+
+    @classmethod
+    def _create_plan(cls, archives, template=None, user=None, **vals):
+        """A draft retention plan for archives, created by user (staff by default)."""
+        return (
+            cls.env["cs.retention.plan"]
+            .with_user(user or cls.users["staff"])
+            .create(
+                {
+                    "template_id": (
+                        template or cls.env.ref("customer_service.cs_retention_plan_template_normal")
+                    ).id,
+                    "archive_ids": [(6, 0, archives.ids)],
+                    **vals,
+                }
+            )
+        )
+
+    @classmethod
+    def _approve_plan(cls, plan, reviewer=None):
+        """Submit a plan as its responsible and approve it (a leader by default)."""
+        plan.with_user(plan.user_id).action_submit()
+        plan.with_user(reviewer or cls.users["leader"]).validate_tier()
+        return plan
