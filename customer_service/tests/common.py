@@ -53,7 +53,8 @@ class CustomerServiceCase(TransactionCase):
             .create(
                 {
                     "template_id": (
-                        template or cls.env.ref("customer_service.cs_retention_plan_template_normal")
+                        template
+                        or cls.env.ref("customer_service.cs_retention_plan_template_normal")
                     ).id,
                     "archive_ids": [(6, 0, archives.ids)],
                     **vals,

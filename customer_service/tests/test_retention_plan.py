@@ -111,7 +111,9 @@ class TestRetentionPlan(CustomerServiceCase):
             plan.with_user(self.users["staff"]).write({"date_to": date(2030, 1, 1)})
 
     def test_cannot_plan_an_unreadable_archive(self):
-        top = self._create_archive("CSTEST Plan Top Secret", "top_secret", owner=self.users["leader"])
+        top = self._create_archive(
+            "CSTEST Plan Top Secret", "top_secret", owner=self.users["leader"]
+        )
         with self.assertRaises(AccessError):
             self._create_plan(top)
 
@@ -169,7 +171,9 @@ class TestRetentionPlan(CustomerServiceCase):
             member_acts[0].action_feedback(feedback="Called")
             self.Plan._cron_run_plans()
             guest_acts = self._activities(plan, guest)
-            self.assertEqual(guest_acts.mapped("date_deadline"), [date(2026, 3, 2), date(2026, 4, 2)])
+            self.assertEqual(
+                guest_acts.mapped("date_deadline"), [date(2026, 3, 2), date(2026, 4, 2)]
+            )
             # The normal template alternates: every second contact by WeChat.
             self.assertEqual(guest_acts.mapped("summary"), ["Phone", "WeChat"])
             member_dates = self._activities(plan, member).mapped("date_deadline")
@@ -210,9 +214,7 @@ class TestRetentionPlan(CustomerServiceCase):
         with freeze_time("2026-05-25"):
             self.Plan._cron_run_plans()
             visits = self._activities(plan, client, self.visit_type)
-            self.assertEqual(
-                visits.mapped("date_deadline"), [date(2026, 3, 2), date(2026, 6, 2)]
-            )
+            self.assertEqual(visits.mapped("date_deadline"), [date(2026, 3, 2), date(2026, 6, 2)])
 
     def test_close_drops_future_contacts(self):
         with freeze_time("2026-03-02"):
