@@ -64,7 +64,9 @@ class CustomerServiceCase(TransactionCase):
 
     @classmethod
     def _approve_plan(cls, plan, reviewer=None):
-        """Submit a plan as its responsible and approve it (a leader by default)."""
+        """Submit a plan as its responsible and approve it: a leader for a strategic
+        client, a CS manager otherwise."""
         plan.with_user(plan.user_id).action_submit()
-        plan.with_user(reviewer or cls.users["leader"]).validate_tier()
+        default = cls.users["leader"] if plan.has_strategic else cls.users["manager"]
+        plan.with_user(reviewer or default).validate_tier()
         return plan
