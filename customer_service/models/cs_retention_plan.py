@@ -466,6 +466,7 @@ class CsRetentionPlan(models.Model):
                             "date_deadline": due,
                             "user_id": user.id,
                             "summary": channel_labels[lang].get(use, use),
+                            "cs_channel": use,
                             "retention_plan_id": self.id,
                         }
                     )

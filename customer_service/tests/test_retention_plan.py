@@ -167,8 +167,16 @@ class TestRetentionPlan(CustomerServiceCase):
             self.assertEqual(len(self._activities(plan)), 4)
 
         with freeze_time("2026-04-01"):
-            # A done contact is not scheduled again when the plan rolls on.
-            member_acts[0].action_feedback(feedback="Called")
+            # A done contact leaves a contact record (R7) and is not
+            # scheduled again when the plan rolls on.
+            member_acts[0].with_user(self.users["staff2"]).action_feedback(feedback="All well")
+            log = self.env["cs.contact.log"].search(
+                [("partner_id", "=", member.partner_id.id), ("contact_type", "=", "regular")]
+            )
+            self.assertEqual(len(log), 1)
+            self.assertEqual(log.channel, "phone")
+            self.assertEqual(log.user_id, self.users["staff2"])
+            self.assertEqual(log.feedback, "All well")
             self.Plan._cron_run_plans()
             guest_acts = self._activities(plan, guest)
             self.assertEqual(
