@@ -5,7 +5,7 @@ import holidays
 from lunardate import LunarDate
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .cs_retention_plan import BATCH_SIZE
@@ -28,6 +28,7 @@ LUNAR_FESTIVALS = {
 }
 # Qingming follows the solar terms; python-holidays computes it (China, 清明节).
 QINGMING_NAME = "清明节"
+EDITABLE_FIELDS = {"gift_amount", "gift_note"}
 DEFAULT_DAYS_BEFORE = 3
 MAX_DAYS_BEFORE = 3
 
@@ -189,6 +190,13 @@ class CsGreeting(models.Model):
                     )
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        # What was sent, to whom and when is a record: only the gift proposal
+        # stays open to change.
+        if not self.env.su and set(vals) - EDITABLE_FIELDS:
+            raise UserError(self.env._("Only a greeting's gift proposal can be changed."))
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # Business methods

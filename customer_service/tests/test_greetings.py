@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.cs_greeting import festival_dates
@@ -214,6 +214,8 @@ class TestGreetings(CustomerServiceCase):
             greeting._prepare_gift_compensation_vals(),
             {"partner_id": self.guest.partner_id.id, "compensation_type": "gift", "amount": 150},
         )
+        with self.assertRaises(UserError):
+            greeting.with_user(self.users["staff"]).state = "skipped"
         self.env["ir.config_parameter"].sudo().set_param("customer_service.gift_value_cap", "300")
         greeting.with_user(self.users["staff"]).gift_amount = 250
         self.assertEqual(greeting.gift_amount, 250)
