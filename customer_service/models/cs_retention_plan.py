@@ -519,25 +519,33 @@ class CsRetentionPlan(models.Model):
         return running._generate_activities()
 
     def _renew(self):
-        """Submit the next period's plan for approval (R2: approved before it runs)."""
+        """Submit the next period's plan for approval (R2: approved before it runs).
+
+        Archives that left (archived, destroyed) or no longer fit a members-only
+        template are not carried over; a plan with none left is not renewed.
+        """
         already = self.search([("previous_plan_id", "in", self.ids)]).previous_plan_id
-        todo = self - already
-        if not todo:
-            return self.browse()
-        renewals = self.sudo().create(
-            [
+        vals_list = []
+        for plan in self - already:
+            archives = plan.archive_ids
+            if plan.template_id.members_only:
+                archives = archives.filtered(lambda a: a.vip_level != "none")
+            if not archives:
+                continue
+            vals_list.append(
                 {
                     "company_id": plan.company_id.id,
                     "user_id": plan.user_id.id,
                     "template_id": plan.template_id.id,
-                    "archive_ids": [(6, 0, plan.archive_ids.ids)],
-                    "date_from": plan.date_to + relativedelta(days=1),
+                    "archive_ids": [(6, 0, archives.ids)],
+                    "date_from": plan.date_to + ONE_DAY,
                     "date_to": plan.date_to + (plan.date_to - plan.date_from) + ONE_DAY,
                     "auto_renew": True,
                     "previous_plan_id": plan.id,
                 }
-                for plan in todo
-            ]
-        )
+            )
+        if not vals_list:
+            return self.browse()
+        renewals = self.sudo().create(vals_list)
         renewals.action_submit()
         return renewals
