@@ -32,3 +32,7 @@ from . import cs_customer_change
 from . import cs_complaint_solution
 from . import cs_supervision
 from . import cs_supervision_opinion
+from . import cs_retention_plan_template
+from . import cs_retention_plan
+from . import cs_greeting
+from . import mail_activity

@@ -708,6 +708,8 @@ class CsGuestArchive(models.Model):
         sudo.special_date_ids.unlink()
         sudo.key_person_ids.unlink()
         sudo.message_ids.unlink()
+        # A greeting's date would still give the birthday away.
+        self.env["cs.greeting"].sudo().search([("archive_id", "in", self.ids)]).unlink()
         self.env["ir.attachment"].sudo().search(
             [("res_model", "=", self._name), ("res_id", "in", self.ids)]
         ).unlink()

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -81,3 +82,28 @@ class ResConfigSettings(models.TransientModel):
     cs_gift_counterpart_account_id = fields.Many2one(
         related="company_id.cs_gift_counterpart_account_id", readonly=False
     )
+    cs_greeting_days_before = fields.Integer(
+        string="Greeting Days Before",
+        config_parameter="customer_service.greeting_days_before",
+        default=3,
+        help="Greetings reach the guest this many days (1 to 3) before a festival "
+        "or birthday (R16).",
+    )
+    cs_plan_horizon_days = fields.Integer(
+        string="Plan Horizon (days)",
+        config_parameter="customer_service.plan_horizon_days",
+        default=14,
+        help="Running retention plans schedule their contacts this many days ahead.",
+    )
+
+    @api.constrains("cs_greeting_days_before", "cs_plan_horizon_days")
+    def _check_cs_retention_settings(self):
+        for settings in self:
+            if not 1 <= settings.cs_greeting_days_before <= 3:
+                raise ValidationError(
+                    self.env._("Greetings go out 1 to 3 days before the occasion.")
+                )
+            if settings.cs_plan_horizon_days < 1:
+                raise ValidationError(
+                    self.env._("Plans schedule their contacts at least one day ahead.")
+                )

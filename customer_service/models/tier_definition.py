@@ -11,4 +11,5 @@ class TierDefinition(models.Model):
             "cs.archive.destruction",
             "cs.complaint.solution",
             "cs.compensation",
+            "cs.retention.plan",
         ]

@@ -20,3 +20,5 @@ from . import test_collection_task
 from . import test_complaint
 from . import test_supervision
 from . import test_complaint_ui
+from . import test_retention_plan
+from . import test_greetings

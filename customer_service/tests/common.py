@@ -44,10 +44,36 @@ class CustomerServiceCase(TransactionCase):
             }
         )
 
+    # ---------------------------------------------------------------------------
+    # Compensation (issue 5): authority limits and compensation records
+    # ---------------------------------------------------------------------------
 
-# ---------------------------------------------------------------------------
-# Compensation (issue 5): authority limits and compensation records
-# ---------------------------------------------------------------------------
+    @classmethod
+    def _create_plan(cls, archives, template=None, user=None, **vals):
+        """A draft retention plan for archives, created by user (staff by default)."""
+        return (
+            cls.env["cs.retention.plan"]
+            .with_user(user or cls.users["staff"])
+            .create(
+                {
+                    "template_id": (
+                        template
+                        or cls.env.ref("customer_service.cs_retention_plan_template_normal")
+                    ).id,
+                    "archive_ids": [(6, 0, archives.ids)],
+                    **vals,
+                }
+            )
+        )
+
+    @classmethod
+    def _approve_plan(cls, plan, reviewer=None):
+        """Submit a plan as its responsible and approve it: a leader for a strategic
+        client, a CS manager otherwise."""
+        plan.with_user(plan.user_id).action_submit()
+        default = cls.users["leader"] if plan.has_strategic else cls.users["manager"]
+        plan.with_user(reviewer or default).validate_tier()
+        return plan
 
 
 def set_authority_limit(env, holder, compensation_type, per_transaction, per_day=0, per_month=0):

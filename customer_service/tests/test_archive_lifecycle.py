@@ -83,6 +83,14 @@ class TestArchiveLifecycle(CustomerServiceCase):
         self.env["cs.archive.special.date"].create(
             {"archive_id": archive.id, "name": "Wedding", "date": date(2005, 10, 1)}
         )
+        greeting = self.env["cs.greeting"].create(
+            {
+                "archive_id": archive.id,
+                "partner_id": archive.partner_id.id,
+                "occasion": "birthday",
+                "occasion_date": date(2026, 5, 1),
+            }
+        )
         destruction = self._destruction(archive)
         destruction.action_submit()
         self.assertEqual(destruction.state, "submitted")
@@ -111,6 +119,7 @@ class TestArchiveLifecycle(CustomerServiceCase):
         self.assertFalse(archive.birthday)
         self.assertFalse(archive.job_title)
         self.assertFalse(archive.special_date_ids)
+        self.assertFalse(greeting.exists(), "a birthday greeting would give the date away")
 
     def test_rejected_destruction_erases_nothing(self):
         archive = self._create_archive("CSTEST Keep Me", "secret", job_title="Chef")
