@@ -140,6 +140,8 @@ class TestRetentionPlan(CustomerServiceCase):
     # ------------------------------------------------------------
 
     def test_generated_contacts_over_the_period(self):
+        # Summaries name the channel in the owner's language: English here.
+        (self.users["staff"] | self.users["staff2"]).write({"lang": "en_US"})
         with freeze_time("2026-03-02"):
             guest = self._create_archive("CSTEST Plan Guest")
             member = self._create_archive(
@@ -159,9 +161,7 @@ class TestRetentionPlan(CustomerServiceCase):
                 [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)],
             )
             self.assertEqual(member_acts.user_id, self.users["staff2"], "the archive's owner")
-            # The channel's name, in whichever language the database speaks to the owner.
-            self.assertEqual(len(set(member_acts.mapped("summary"))), 1)
-            self.assertIn(member_acts[0].summary, {"Phone", "电话"})
+            self.assertEqual(set(member_acts.mapped("summary")), {"Phone"})
             self.assertEqual(member_acts.activity_type_id, self.contact_type)
             self.assertEqual(plan.generated_until, date(2026, 3, 16))
             # Idempotent: the same day schedules nothing more.
