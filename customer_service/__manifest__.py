@@ -72,6 +72,7 @@
         "demo/res_users_demo.xml",
         "demo/cs_guest_archive_demo.xml",
         "demo/cs_consumption_demo.xml",
+        "demo/cs_authority_limit_demo.xml",
         "demo/cs_complaint_demo.xml",
     ],
     "assets": {

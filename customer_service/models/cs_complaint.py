@@ -152,6 +152,9 @@ class CsComplaint(models.Model):
         domain=lambda self: [("all_group_ids", "in", self.env.ref(GROUP_USER).ids)],
         help="The CS staff member who answers the guest; gets the first-response activity.",
     )
+    compensation_ids = fields.One2many(
+        "cs.compensation", "complaint_id", string="Compensation", readonly=True
+    )
     contact_log_id = fields.Many2one(
         "cs.contact.log",
         string="Raised From",
@@ -566,6 +569,38 @@ class CsComplaint(models.Model):
             )
         self._send_leader_report()
         return True
+
+    def action_compensate(self):
+        """R5: appease the guest on the company's behalf, from the complaint."""
+        self.ensure_one()
+        self.env["cs.compensation"].check_access("create")
+        if self.state not in ("approved", "implementing", "followed_up"):
+            raise UserError(
+                self.env._("Compensate a guest once the complaint's solution is approved.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Compensation"),
+            "res_model": "cs.compensation",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_complaint_id": self.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_view_compensations(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Compensation"),
+            "res_model": "cs.compensation",
+            "view_mode": "list,form",
+            "domain": [("complaint_id", "=", self.id)],
+            "context": {"default_complaint_id": self.id, "default_partner_id": self.partner_id.id},
+        }
 
     def action_view_solutions(self):
         self.ensure_one()

@@ -36,6 +36,13 @@ class TestComplaintUi(HttpCase):
 
         self.start_tour(url, "customer_service_complaint_close_tour", login=self.staff.login)
         self.assertEqual(complaint.state, "closed")
+        # Compensated within the staff's own gift limit, and booked (R5, R11).
+        compensation = complaint.compensation_ids
+        self.assertEqual(compensation.compensation_type, "gift")
+        self.assertEqual(compensation.amount, 150)
+        self.assertEqual(compensation.state, "done")
+        self.assertEqual(compensation.countersign_state, "none")
+        self.assertEqual(compensation.move_id.partner_id, self.guest)
         self.assertEqual(complaint.confirmation_method, "in_person")
         self.assertEqual(complaint.follow_up_log_id.contact_type, "complaint_follow_up")
         self.assertEqual(complaint.follow_up_log_id.satisfaction, "satisfied")
