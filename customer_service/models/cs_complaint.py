@@ -152,9 +152,7 @@ class CsComplaint(models.Model):
         domain=lambda self: [("all_group_ids", "in", self.env.ref(GROUP_USER).ids)],
         help="The CS staff member who answers the guest; gets the first-response activity.",
     )
-    compensation_ids = fields.One2many(
-        "cs.compensation", "complaint_id", string="Compensation", readonly=True
-    )
+    compensation_ids = fields.One2many("cs.compensation", "complaint_id", readonly=True)
     contact_log_id = fields.Many2one(
         "cs.contact.log",
         string="Raised From",
