@@ -56,6 +56,24 @@ SHOTS = [
         ".o_pivot table",
     ),
     ("settings-en.png", "admin", "/odoo/settings#customer_service", "#cs_gift_cap"),
+    (
+        "consumption-zh.png",
+        "cs_staff",
+        "/odoo/action-customer_service.cs_consumption_action",
+        ".o_list_view .o_data_row",
+    ),
+    (
+        "complaints-zh.png",
+        "cs_manager",
+        "/odoo/action-customer_service.cs_complaint_action",
+        ".o_list_view .o_data_row",
+    ),
+    (
+        "overview-zh.png",
+        "cs_manager",
+        "/odoo/action-customer_service_reports.cs_service_overview_action",
+        ".o_form_view",
+    ),
 ]
 
 

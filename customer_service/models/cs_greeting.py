@@ -59,7 +59,7 @@ def lunar_keys(day):
     the 30th of a month is kept on its 29th in a year when that month is short.
     """
     lunar = LunarDate.from_solar_date(day.year, day.month, day.day)
-    if lunar.isLeapMonth:
+    if lunar.is_leap_month:
         return ()
     keys = [(lunar.month, lunar.day)]
     if lunar.day == 29:

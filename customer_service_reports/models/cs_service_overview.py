@@ -45,6 +45,11 @@ class CsServiceOverview(models.TransientModel):
         help="Archives you may read whose quarterly re-verification is due (R13).",
     )
 
+    def _compute_display_name(self):
+        # A transient record has no name of its own: the breadcrumb shows this.
+        for overview in self:
+            overview.display_name = self.env._("Customer Service Overview")
+
     @api.depends("date_from", "date_to")
     def _compute_kpis(self):
         Consumption = self.env["cs.consumption"]
