@@ -317,24 +317,11 @@ class CsCollectionTask(models.Model):
         return {(a.partner_id.id, a.company_id.id): a.owner_id.id for a in archives}
 
     def _notify_collectors(self):
-        activity_type = self.env.ref("mail.mail_activity_data_call")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
-        self.mapped("display_name")
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": task.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": task.user_id.id,
-                    "date_deadline": today,
-                    "summary": self.env._("Help finance collect an overdue balance"),
-                }
-                for task in self
-                if task.user_id
-            ]
-        )
+        summary = self.env._("Help finance collect an overdue balance")
+        for user, tasks in self.filtered("user_id").grouped("user_id").items():
+            tasks.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_call", summary=summary, user_id=user.id
+            )
 
     @api.model
     def _cron_collections(self):
@@ -343,27 +330,14 @@ class CsCollectionTask(models.Model):
 
     @api.model
     def _escalate_broken_promises(self):
-        """A broken promise goes to the CS managers and finance, once."""
+        """A broken promise goes to the CS managers, once."""
         broken = self.search([("promise_broken", "=", True), ("promise_escalated", "=", False)])
         if not broken:
             return
         managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
-        broken.mapped("display_name")
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": task.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": manager.id,
-                    "date_deadline": today,
-                    "summary": self.env._("A payment promise was broken"),
-                }
-                for task in broken
-                for manager in managers
-            ]
-        )
+        summary = self.env._("A payment promise was broken")
+        for manager in managers:
+            broken.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo", summary=summary, user_id=manager.id
+            )
         broken.write({"promise_escalated": True})

@@ -449,22 +449,11 @@ class CsConsumption(models.Model):
         if not overdue:
             return
         managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activity_type = self.env.ref("customer_service.mail_activity_type_callback_overdue")
-        today = fields.Date.context_today(self)
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": consumption.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": manager.id,
-                    "date_deadline": today,
-                }
-                for consumption in overdue
-                for manager in managers
-            ]
-        )
+        overdue = overdue.with_context(mail_activity_quick_update=True)
+        for manager in managers:
+            overdue.activity_schedule(
+                "customer_service.mail_activity_type_callback_overdue", user_id=manager.id
+            )
         overdue.callback_escalated = True
 
 

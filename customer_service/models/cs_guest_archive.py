@@ -1,3 +1,4 @@
+from collections import Counter
 from contextvars import ContextVar
 
 from dateutil.relativedelta import relativedelta
@@ -367,14 +368,19 @@ class CsGuestArchive(models.Model):
             [("partner_id", "in", partners.ids), ("contact_date", ">=", since)],
             ["partner_id", "contact_date:week"],
         )
+        due, on_time, contact_weeks = Counter(), Counter(), Counter()
+        for partner, in_time, count in consumption:
+            due[partner] += count
+            if in_time:
+                on_time[partner] += count
+        for partner, _week in weeks:
+            contact_weeks[partner] += 1
         for archive in self:
             partner = archive.partner_id
-            due = sum(n for p, _on_time, n in consumption if p == partner)
-            on_time = sum(n for p, in_time, n in consumption if p == partner and in_time)
-            archive.consumption_count = due
+            archive.consumption_count = due[partner]
             archive.contact_log_count = log_counts.get(partner, 0)
-            archive.callback_on_time_rate = on_time / due if due else 0.0
-            archive.contact_weeks_rate = sum(1 for p, _w in weeks if p == partner) / KPI_WEEKS
+            archive.callback_on_time_rate = on_time[partner] / due[partner] if due[partner] else 0.0
+            archive.contact_weeks_rate = contact_weeks[partner] / KPI_WEEKS
 
     def _compute_access_log_count(self):
         counts = dict(

@@ -98,25 +98,20 @@ class ReportCsCallbackKpi(models.AbstractModel):
 
     def _cs_kpi_rows(self, filters, records=None):
         """One tuple per staff member and month, in the order of COLUMNS."""
-        start, end = self._cs_datetime_bounds(filters)
         Consumption = self.env["cs.consumption"]
         Log = self.env["cs.contact.log"]
-        due = Domain("callback_state", "!=", "not_needed") & Domain("callback_user_id", "!=", False)
-        contact = Domain("user_id", "!=", False)
-        if records:
-            due &= Domain("id", "in", records.ids)
-            contact &= Domain("consumption_id", "in", records.ids)
-        if start:
-            due &= Domain("consumption_date", ">=", start)
-            contact &= Domain("contact_date", ">=", start)
-        if end:
-            due &= Domain("consumption_date", "<", end)
-            contact &= Domain("contact_date", "<", end)
+        due = (
+            Domain("callback_state", "!=", "not_needed")
+            & Domain("callback_user_id", "!=", False)
+            & self._cs_filter_domain(
+                filters, "consumption_date", "callback_user_id", records=records
+            )
+        )
+        contact = Domain("user_id", "!=", False) & self._cs_filter_domain(
+            filters, "contact_date", "user_id", id_field="consumption_id", records=records
+        )
         if filters["departments"]:
             due &= Domain("department_id", "in", filters["departments"].ids)
-        if filters["users"]:
-            due &= Domain("callback_user_id", "in", filters["users"].ids)
-            contact &= Domain("user_id", "in", filters["users"].ids)
 
         callbacks = defaultdict(lambda: [0, 0])  # (user, month) -> [due, in time]
         for user, month, on_time, count in Consumption._read_group(

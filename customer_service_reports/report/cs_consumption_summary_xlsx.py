@@ -64,18 +64,11 @@ class ReportCsConsumptionSummary(models.AbstractModel):
             )
 
     def _cs_domain(self, filters, records):
-        domain = Domain.TRUE
-        if records:
-            domain &= Domain("id", "in", records.ids)
-        start, end = self._cs_datetime_bounds(filters)
-        if start:
-            domain &= Domain("consumption_date", ">=", start)
-        if end:
-            domain &= Domain("consumption_date", "<", end)
+        domain = self._cs_filter_domain(
+            filters, "consumption_date", "callback_user_id", records=records
+        )
         if filters["departments"]:
             domain &= Domain("department_id", "in", filters["departments"].ids)
-        if filters["users"]:
-            domain &= Domain("callback_user_id", "in", filters["users"].ids)
         return domain
 
     def _cs_generate(self, workbook, filters, records):

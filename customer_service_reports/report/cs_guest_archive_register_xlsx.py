@@ -58,16 +58,7 @@ class ReportCsGuestArchiveRegister(models.AbstractModel):
         return self.env._("Guest Archive Register")
 
     def _cs_domain(self, filters, records):
-        domain = Domain.TRUE
-        if records:
-            domain &= Domain("id", "in", records.ids)
-        start, end = self._cs_datetime_bounds(filters)
-        if start:
-            domain &= Domain("create_date", ">=", start)
-        if end:
-            domain &= Domain("create_date", "<", end)
-        if filters["users"]:
-            domain &= Domain("owner_id", "in", filters["users"].ids)
+        domain = self._cs_filter_domain(filters, "create_date", "owner_id", records=records)
         if filters["confidentiality_level"]:
             domain &= Domain("confidentiality_level", "=", filters["confidentiality_level"])
         return domain

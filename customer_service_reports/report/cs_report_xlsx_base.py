@@ -15,6 +15,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools.translate import LazyGettext
 
 # Rows fetched and written per batch: the ORM cache is emptied between
@@ -223,6 +224,20 @@ class CsReportXlsxBase(models.AbstractModel):
         start = filters["date_from"] and to_utc(filters["date_from"])
         end = filters["date_to"] and to_utc(filters["date_to"] + timedelta(days=1))
         return start, end
+
+    def _cs_filter_domain(self, filters, date_field, user_field, id_field="id", records=None):
+        """The filters every report shares: the selection, the period and the staff."""
+        domain = Domain.TRUE
+        if records:
+            domain &= Domain(id_field, "in", records.ids)
+        start, end = self._cs_datetime_bounds(filters)
+        if start:
+            domain &= Domain(date_field, ">=", start)
+        if end:
+            domain &= Domain(date_field, "<", end)
+        if filters["users"]:
+            domain &= Domain(user_field, "in", filters["users"].ids)
+        return domain
 
     def _cs_local(self, value):
         """A UTC datetime from the database, as a naive datetime in the user's timezone."""
