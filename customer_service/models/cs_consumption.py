@@ -236,12 +236,19 @@ class CsConsumption(models.Model):
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
             vals["name"] = name
-        if bulk or all(vals.get("source") == "invoice" for vals in vals_list):
-            # Imports and invoices bring thousands of rows: a "created" note
-            # and a follower per row would only bury the chatter.
-            self = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-        consumptions = super().create(vals_list)
-        consumptions._schedule_callbacks()
+        bulk = bulk or all(vals.get("source") == "invoice" for vals in vals_list)
+        if bulk:
+            # Imports and invoices bring thousands of rows: a "created" note,
+            # tracked initial values and followers per row would only bury the
+            # chatter (and cost more than the rows themselves).
+            consumptions = (
+                super(CsConsumption, self.with_context(tracking_disable=True))
+                .create(vals_list)
+                .with_env(self.env)
+            )
+        else:
+            consumptions = super().create(vals_list)
+        consumptions.with_context(cs_callback_nosubscribe=bulk)._schedule_callbacks()
         # R4: returning guests earn points on what they consume.
         self.env["loyalty.card"]._cs_award_consumption_points(consumptions)
         return consumptions
@@ -424,6 +431,15 @@ class CsConsumption(models.Model):
         pending.mapped("display_name")
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             activity_vals
+        )
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        # A bulk callback's activity already reaches its owner: following
+        # thousands of imported consumptions as well would only fill tables.
+        if self.env.context.get("cs_callback_nosubscribe"):
+            return True
+        return super()._message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
         )
 
     def _close_callback_activities(self, feedback=False):

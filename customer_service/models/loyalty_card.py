@@ -38,7 +38,9 @@ class LoyaltyCard(models.Model):
         if missing and create:
             new = (
                 self.sudo()
-                .with_context(loyalty_no_mail=True)
+                # Cards open by the thousand on a first import: no "created"
+                # note or tracking on each.
+                .with_context(loyalty_no_mail=True, tracking_disable=True)
                 .create(
                     [{"program_id": program.id, "partner_id": p.id, "points": 0} for p in missing]
                 )

@@ -263,6 +263,36 @@ class TestConsumption(CustomerServiceCase):
         template = self.Consumption.get_import_templates()[0]["template"]
         self.assertTrue(template.endswith(".csv"))
 
+    def test_imports_keep_the_chatter_quiet(self):
+        """An import gives each callback its activity, but no note, tracking or follower per row."""
+        owner_partner = self.users["staff2"].partner_id
+        # The shared test case turns the chatter off: turn it back on.
+        chatty = self.env(context={})["cs.consumption"]
+        imported = chatty.with_context(import_file=True).create(
+            {
+                "partner_id": self.owned.partner_id.id,
+                "department_id": self.fnb.id,
+                "line_ids": [Command.create({"name": "Tea", "price_unit": 30})],
+            }
+        )
+        self.assertEqual(self._callback_activities(imported).user_id, self.users["staff2"])
+        self.assertFalse(imported.message_ids)
+        self.assertNotIn(owner_partner, imported.message_partner_ids)
+        # The records handed back track later changes as usual.
+        self.assertNotIn("tracking_disable", imported.env.context)
+        # A quick entry keeps its note and its owner as follower.
+        entered = chatty.create(
+            {
+                "partner_id": self.owned.partner_id.id,
+                "department_id": self.fnb.id,
+                "line_ids": [Command.create({"name": "Tea", "price_unit": 30})],
+            }
+        )
+        self.assertTrue(entered.message_ids)
+        self.assertIn(owner_partner, entered.message_partner_ids)
+        card = self.env["loyalty.card"]._cs_cards(self.owned.partner_id)[self.owned.partner_id]
+        self.assertFalse(card.message_ids, "a card opened by an import logs nothing")
+
     def test_batch_create_costs_queries_per_batch_not_per_row(self):
         guests = self.env["res.partner"].create([{"name": f"CSTEST Batch {i}"} for i in range(40)])
 
