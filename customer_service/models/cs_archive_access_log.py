@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 DEFAULT_RETENTION_DAYS = 730
 
@@ -42,6 +43,35 @@ class CsArchiveAccessLog(models.Model):
         if not (self.env.su and self.env.context.get("cs_access_log_purge")):
             raise UserError(self.env._("The archive access log cannot be deleted."))
         return super().unlink()
+
+    @api.model
+    def _log_rows(self, archives, access_type):
+        """Append one row per archive for the current user, in one INSERT.
+
+        An export of the register logs tens of thousands of archives: the
+        rows have no computed field, rule or chatter to run, so they go in
+        as one statement instead of one ORM record each.
+        """
+        if access_type not in dict(self._fields["access_type"].selection):
+            raise UserError(self.env._("Unknown access type: %(type)s", type=access_type))
+        if not archives:
+            return
+        now = self.env.cr.now()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (archive_id, user_id, access_type,"
+                " create_uid, create_date, write_uid, write_date)"
+                " SELECT archive_id, %s, %s, %s, %s, %s, %s FROM unnest(%s::int[]) AS archive_id",
+                SQL.identifier(self._table),
+                self.env.uid,
+                access_type,
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
+                list(archives.ids),
+            )
+        )
 
     @api.model
     def _cron_purge(self):

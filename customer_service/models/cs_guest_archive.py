@@ -642,12 +642,7 @@ class CsGuestArchive(models.Model):
         logged = self.filtered(lambda a: a.confidentiality_level in LOGGED_LEVELS)
         if not logged:
             return
-        self.env["cs.archive.access.log"].sudo().create(
-            [
-                {"archive_id": archive.id, "user_id": self.env.uid, "access_type": access_type}
-                for archive in logged
-            ]
-        )
+        self.env["cs.archive.access.log"]._log_rows(logged, access_type)
 
     @api.model
     def _cron_declassify(self):

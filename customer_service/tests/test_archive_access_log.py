@@ -66,6 +66,16 @@ class TestArchiveAccessLog(CustomerServiceCase):
         self.assertEqual(self._rows(self.top_secret).access_type, "export")
         self.assertFalse(self._rows(self.secret))
 
+    def test_rows_carry_who_and_when(self):
+        self._open("staff", self.confidential)
+        row = self._rows(self.confidential)
+        self.assertEqual(row.create_uid, self.users["staff"])
+        self.assertEqual(row.create_date, self.env.cr.now())
+        self.assertEqual(row.confidentiality_level, "confidential")
+        with self.assertRaises(UserError):
+            self.Log._log_rows(self.top_secret, "copied")
+        self.assertFalse(self._rows(self.top_secret))
+
     def test_refused_opening_writes_nothing(self):
         with self.assertRaises(AccessError):
             self._open("staff2", self.confidential)
