@@ -125,19 +125,26 @@ class ReportCsCollectionsReconciliation(models.AbstractModel):
                 self.env._("Staff are collectors; departments and level do not apply."),
             )
         )
-        table = self._cs_add_table(
-            workbook, formats, self.env._("Customers"), COLUMNS, filter_text
-        )
+        table = self._cs_add_table(workbook, formats, self.env._("Customers"), COLUMNS, filter_text)
         totals = dict.fromkeys(MONEY_COLUMNS, 0.0)
-        for partner, company, count, collectors, opened, promised, promise_date, collected, due in (
-            sorted(groups, key=lambda g: (g[0].name or "", g[0].id, g[1].id))
-        ):
+        for (
+            partner,
+            company,
+            count,
+            collectors,
+            opened,
+            promised,
+            promise_date,
+            collected,
+            due,
+        ) in sorted(groups, key=lambda g: (g[0].name or "", g[0].id, g[1].id)):
             key = (partner.id, company.id)
             booked = in_accounting.get(key, 0.0)
+            due = due or 0.0
             values = {
-                3: opened,
-                4: promised,
-                6: collected,
+                3: opened or 0.0,
+                4: promised or 0.0,
+                6: collected or 0.0,
                 7: due,
                 8: booked,
                 9: round(due - booked, 2),
@@ -197,9 +204,7 @@ class ReportCsCollectionsReconciliation(models.AbstractModel):
             round(totals[OPEN_COLUMN] - totals[8], 2),
         )
         table.row += 1
-        table.write_row(
-            (self.env._("Other open receivables of these customers"), totals[10])
-        )
+        table.write_row((self.env._("Other open receivables of these customers"), totals[10]))
         table.finish()
 
     def _cs_receivables(self, tasks):

@@ -98,7 +98,9 @@ class ReportCsCompensationLedger(models.AbstractModel):
             user.has_group("customer_service.group_cs_manager")
             or user.has_group("customer_service.group_cs_finance")
         ):
-            raise UserError(self.env._("Only CS managers, leaders and finance may run this report."))
+            raise UserError(
+                self.env._("Only CS managers, leaders and finance may run this report.")
+            )
 
     def _cs_domain(self, filters, records):
         domain = Domain("state", "=", "done")

@@ -64,9 +64,7 @@ class TestCompensationLedger(ReportsAccountingCase):
             cls._consume(cls.secret, datetime(2031, 3, 10, 12), 200)  # 200 points
 
             def give(partner, amount, ctype, **vals):
-                compensation = create_compensation(
-                    cls.env, staff, partner, amount, ctype, **vals
-                )
+                compensation = create_compensation(cls.env, staff, partner, amount, ctype, **vals)
                 compensation.with_user(staff).action_sign()
                 return compensation
 
@@ -94,9 +92,16 @@ class TestCompensationLedger(ReportsAccountingCase):
         self.assertEqual(set(self.ours.mapped("state")), {"done"})
         self.assertEqual(self.approved.authority_user_id, leader)
         _workbook, (ledger, _summary, _tie) = self._sheets(leader)
-        expected = self.env["cs.compensation"].with_user(leader).search(
-            [("state", "=", "done"), ("sign_date", ">=", date(2031, 3, 1)),
-             ("sign_date", "<=", date(2031, 4, 30))]
+        expected = (
+            self.env["cs.compensation"]
+            .with_user(leader)
+            .search(
+                [
+                    ("state", "=", "done"),
+                    ("sign_date", ">=", date(2031, 3, 1)),
+                    ("sign_date", "<=", date(2031, 4, 30)),
+                ]
+            )
         )
         self.assertEqual(sorted(row[0] for row in ledger), sorted(expected.mapped("name")))
         rows = {row[0]: row for row in ledger}
@@ -197,8 +202,10 @@ class TestCompensationLedger(ReportsAccountingCase):
                 self.users["manager"],
                 data={"filters": {"date_from": "2031-04-30", "date_to": "2031-03-01"}},
             )
-        wizard = self.env["cs.report.wizard"].with_user(self.users["finance"]).create(
-            {"report": "compensation_ledger", "date_from": False, "date_to": False}
+        wizard = (
+            self.env["cs.report.wizard"]
+            .with_user(self.users["finance"])
+            .create({"report": "compensation_ledger", "date_from": False, "date_to": False})
         )
         with self.assertRaisesRegex(UserError, "first and the last day"):
             wizard.action_print()
