@@ -26,6 +26,7 @@
         "views/cs_guest_archive_analysis_views.xml",
         "views/cs_consumption_analysis_views.xml",
         "views/cs_callback_analysis_views.xml",
+        "views/cs_compensation_analysis_views.xml",
         "views/cs_service_overview_views.xml",
         "views/cs_reports_menus.xml",
     ],

@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
 PROGRAM_XMLID = "customer_service.loyalty_program_returning_guest"
+# The expiry cron's history lines point at the card itself: reports tell
+# expired points from used ones by it, whatever the language of the line.
+EXPIRY_ORDER_MODEL = "loyalty.card"
 
 
 class LoyaltyCard(models.Model):
@@ -235,6 +238,7 @@ class LoyaltyCard(models.Model):
                         "card": card,
                         "delta": -expired,
                         "description": self.env._("Points expired"),
+                        "order": card,
                         "partial": True,
                     }
                 )

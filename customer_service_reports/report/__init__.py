@@ -4,3 +4,7 @@ from . import cs_callback_kpi_xlsx
 from . import cs_consumption_summary_xlsx
 from . import cs_consumption_analysis
 from . import cs_callback_analysis
+from . import cs_compensation_analysis
+from . import cs_compensation_ledger_xlsx
+from . import cs_points_liability_xlsx
+from . import cs_collections_reconciliation_xlsx

@@ -385,3 +385,37 @@ class CsReportXlsxBase(models.AbstractModel):
         if isinstance(value, date):
             return datetime.combine(value, time.min)
         return None
+
+    # ------------------------------------------------------------
+    # Guests the user may name (reports 4 and 5)
+    # ------------------------------------------------------------
+
+    def _cs_readable_guests(self, partners):
+        """Which of ``partners`` the user may name in a report: a set of ids.
+
+        A guest whose archive the user may not read is never named (R12): the
+        report shows its figures without its name. A partner is named when
+        the user may read one of its archives (or one of its contacts'), or
+        when it has no archive at all in the user's companies: it is then a
+        plain customer, with nothing confidential about it. Only whether an
+        archive exists is read as superuser; what the user reads is decided
+        by the record rules.
+        """
+        if not partners:
+            return set()
+        Archive = self.env["cs.guest.archive"].with_context(active_test=False)
+        domain = Domain("partner_id", "child_of", partners.ids) & Domain(
+            "company_id", "in", self.env.companies.ids
+        )
+
+        def owners(groups):
+            found = set()
+            for (partner,) in groups:
+                found.update({partner.id, partner.commercial_partner_id.id} & set(partners.ids))
+            return found
+
+        archived = owners(Archive.sudo()._read_group(domain, ["partner_id"]))
+        readable = set()
+        if Archive.has_access("read"):
+            readable = owners(Archive._read_group(domain, ["partner_id"]))
+        return (set(partners.ids) - archived) | readable

@@ -4,3 +4,6 @@ from . import test_callback_kpi
 from . import test_report_wizard
 from . import test_analysis
 from . import test_report_download
+from . import test_compensation_ledger
+from . import test_points_liability
+from . import test_collections_reconciliation

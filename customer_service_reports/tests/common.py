@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 
 from odoo import Command
 
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.customer_service.tests.common import CustomerServiceCase
 from odoo.addons.customer_service_reports.report.cs_report_xlsx_base import HEADER_ROW
 
@@ -79,3 +80,47 @@ class ReportsCase(CustomerServiceCase):
 
 def as_date(value):
     return value.date() if isinstance(value, datetime) else value
+
+
+def workbook_strings(workbook):
+    """Every text cell of every sheet of a workbook."""
+    return {
+        value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    }
+
+
+class ReportsAccountingCase(ReportsCase, AccountTestInvoicingCommon):
+    """ReportsCase on a company with a chart of accounts, for reports that tie to accounting."""
+
+    @classmethod
+    def setup_independent_user(cls):
+        # Stay superuser while the fixtures are built: the tests act through cls.users.
+        return None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.env["res.users"].browse([u.id for u in cls.users.values()]).write(
+            {
+                "company_id": cls.company.id,
+                "company_ids": [Command.link(cls.company.id)],
+            }
+        )
+
+
+def render_values(user, report, docids=None, data=None):
+    """The report's file as ``user`` renders it, with formulas read as their values."""
+    content, _extension = (
+        user.env["ir.actions.report"].with_user(user)._render(report, docids or [], data or {})
+    )
+    return load_workbook(io.BytesIO(content), data_only=True)
+
+
+def data_rows(sheet):
+    """The data rows of a report sheet, without its total row."""
+    return [row for row in ReportsCase._table(sheet)[1] if row[0] != "Total"]

@@ -7,6 +7,9 @@ REPORT_ACTIONS = {
     "archive_register": "customer_service_reports.cs_guest_archive_register_report",
     "callback_kpi": "customer_service_reports.cs_callback_kpi_report",
     "consumption_summary": "customer_service_reports.cs_consumption_summary_report",
+    "compensation_ledger": "customer_service_reports.cs_compensation_ledger_report",
+    "points_liability": "customer_service_reports.cs_points_liability_report",
+    "collections_reconciliation": "customer_service_reports.cs_collections_reconciliation_report",
 }
 
 
@@ -21,6 +24,9 @@ class CsReportWizard(models.TransientModel):
             ("archive_register", "Guest Archive Register"),
             ("callback_kpi", "Callback and Contact KPIs"),
             ("consumption_summary", "Consumption Summary"),
+            ("compensation_ledger", "Compensation Ledger"),
+            ("points_liability", "Points Liability"),
+            ("collections_reconciliation", "Collections Reconciliation"),
         ],
         required=True,
         default="consumption_summary",
