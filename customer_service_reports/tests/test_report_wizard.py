@@ -119,3 +119,35 @@ class TestReportWizard(ReportsCase):
             REGISTER, self.users["manager"], docids=self._create_archive("CSREP En").ids
         )
         self.assertEqual(english.worksheets[0]["A5"].value, "Code")
+
+    def test_menus_per_role(self):
+        """Finance reaches the exports and the compensation analysis; the other analyses are the managers'."""
+        menus = {
+            name: self.env.ref(f"customer_service_reports.{name}")
+            for name in (
+                "cs_report_wizard_menu",
+                "cs_compensation_analysis_menu",
+                "cs_service_overview_menu",
+                "cs_guest_archive_analysis_menu",
+            )
+        }
+        expected = {
+            "finance": {"cs_report_wizard_menu", "cs_compensation_analysis_menu"},
+            "manager": set(menus),
+            "staff": set(),
+        }
+        for role, names in expected.items():
+            visible = self.env["ir.ui.menu"].with_user(self.users[role])._visible_menu_ids()
+
+            def reachable(menu, visible=visible):
+                # The web client builds the tree from the root: a hidden
+                # folder hides what it holds.
+                while menu:
+                    if menu.id not in visible:
+                        return False
+                    menu = menu.parent_id
+                return True
+
+            self.assertEqual(
+                {name for name, menu in menus.items() if reachable(menu)}, names, role
+            )
