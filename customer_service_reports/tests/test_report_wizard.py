@@ -121,7 +121,7 @@ class TestReportWizard(ReportsCase):
         self.assertEqual(english.worksheets[0]["A5"].value, "Code")
 
     def test_menus_per_role(self):
-        """Finance reaches the exports and the compensation analysis; the other analyses are the managers'."""
+        """Finance reaches the exports and the compensation analysis, managers all."""
         menus = {
             name: self.env.ref(f"customer_service_reports.{name}")
             for name in (
