@@ -7,6 +7,7 @@ REPORT_ACTIONS = {
     "archive_register": "customer_service_reports.cs_guest_archive_register_report",
     "callback_kpi": "customer_service_reports.cs_callback_kpi_report",
     "consumption_summary": "customer_service_reports.cs_consumption_summary_report",
+    "complaint_statistics": "customer_service_reports.cs_complaint_statistics_report",
 }
 
 
@@ -21,6 +22,7 @@ class CsReportWizard(models.TransientModel):
             ("archive_register", "Guest Archive Register"),
             ("callback_kpi", "Callback and Contact KPIs"),
             ("consumption_summary", "Consumption Summary"),
+            ("complaint_statistics", "Complaint Statistics"),
         ],
         required=True,
         default="consumption_summary",
