@@ -137,6 +137,7 @@ class ReportCsComplaintStatistics(models.AbstractModel):
             domain,
             ["complaint_date:month", "category_id", "department_id", "severity"],
             AGGREGATES,
+            # Categories and departments in their own order; major before normal.
             order="complaint_date:month, category_id, department_id, severity",
         )
         severities = self._cs_selection_labels("cs.complaint.analysis", "severity")

@@ -4,3 +4,5 @@ from . import test_callback_kpi
 from . import test_report_wizard
 from . import test_analysis
 from . import test_report_download
+from . import test_complaint_statistics
+from . import test_reports_tour
