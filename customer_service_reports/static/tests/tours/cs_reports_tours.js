@@ -32,14 +32,24 @@ registry.category("web_tour.tours").add("customer_service_reports_complaint_stat
             run: "click",
         },
         {
+            content: "Open the date picker",
+            trigger: `${dialogField("date_from")} button`,
+            run: "click",
+        },
+        {
             content: "First day of the period",
             trigger: `${dialogField("date_from")} input`,
-            run: "edit 2025-03-01",
+            run: "edit 2025-03-01 && press Enter",
+        },
+        {
+            content: "Open the date picker",
+            trigger: `${dialogField("date_to")} button`,
+            run: "click",
         },
         {
             content: "Last day of the period",
             trigger: `${dialogField("date_to")} input`,
-            run: "edit 2025-03-31",
+            run: "edit 2025-03-31 && press Enter",
         },
         {
             content: "Leave the date field",
