@@ -15,6 +15,11 @@
         "customer_service",
         "report_xlsx",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_service_reports/static/tests/tours/*.js",
+        ],
+    },
     "external_dependencies": {
         "python": ["xlsxwriter"],
     },
@@ -27,6 +32,7 @@
         "views/cs_consumption_analysis_views.xml",
         "views/cs_callback_analysis_views.xml",
         "views/cs_compensation_analysis_views.xml",
+        "views/cs_complaint_analysis_views.xml",
         "views/cs_service_overview_views.xml",
         "views/cs_reports_menus.xml",
     ],

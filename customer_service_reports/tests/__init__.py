@@ -7,3 +7,5 @@ from . import test_report_download
 from . import test_compensation_ledger
 from . import test_points_liability
 from . import test_collections_reconciliation
+from . import test_complaint_statistics
+from . import test_reports_tour

@@ -5,11 +5,12 @@ from odoo.exceptions import UserError, ValidationError
 # (selection_add) and its action here, by overriding _report_actions.
 REPORT_ACTIONS = {
     "archive_register": "customer_service_reports.cs_guest_archive_register_report",
+    "complaint_statistics": "customer_service_reports.cs_complaint_statistics_report",
     "callback_kpi": "customer_service_reports.cs_callback_kpi_report",
-    "consumption_summary": "customer_service_reports.cs_consumption_summary_report",
     "compensation_ledger": "customer_service_reports.cs_compensation_ledger_report",
     "points_liability": "customer_service_reports.cs_points_liability_report",
     "collections_reconciliation": "customer_service_reports.cs_collections_reconciliation_report",
+    "consumption_summary": "customer_service_reports.cs_consumption_summary_report",
 }
 
 
@@ -22,11 +23,12 @@ class CsReportWizard(models.TransientModel):
     report = fields.Selection(
         [
             ("archive_register", "Guest Archive Register"),
+            ("complaint_statistics", "Complaint Statistics"),
             ("callback_kpi", "Callback and Contact KPIs"),
-            ("consumption_summary", "Consumption Summary"),
             ("compensation_ledger", "Compensation Ledger"),
             ("points_liability", "Points Liability"),
             ("collections_reconciliation", "Collections Reconciliation"),
+            ("consumption_summary", "Consumption Summary"),
         ],
         required=True,
         default="consumption_summary",
@@ -40,7 +42,9 @@ class CsReportWizard(models.TransientModel):
         "res.users",
         string="Staff",
         domain=[("share", "=", False)],
-        help="Archive owners in the register; callback owners and contact authors elsewhere.",
+        help="Whose work the report covers: archive owners in the register, handlers of "
+        "complaints, signers of compensation, collectors of collection tasks, callback "
+        "owners and contact authors in the KPIs.",
     )
     confidentiality_level = fields.Selection(
         [
