@@ -148,6 +148,4 @@ class TestReportWizard(ReportsCase):
                     menu = menu.parent_id
                 return True
 
-            self.assertEqual(
-                {name for name, menu in menus.items() if reachable(menu)}, names, role
-            )
+            self.assertEqual({name for name, menu in menus.items() if reachable(menu)}, names, role)
