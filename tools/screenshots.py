@@ -69,6 +69,18 @@ SHOTS = [
         ".o_list_view .o_data_row",
     ),
     (
+        "complaint-analysis-zh.png",
+        "cs_manager",
+        "/odoo/action-customer_service_reports.cs_complaint_analysis_action",
+        ".o_pivot table",
+    ),
+    (
+        "export-reports-zh.png",
+        "cs_manager",
+        "/odoo/action-customer_service_reports.cs_report_wizard_action",
+        ".o_form_view .o_field_widget[name=report]",
+    ),
+    (
         "overview-zh.png",
         "cs_manager",
         "/odoo/action-customer_service_reports.cs_service_overview_action",
