@@ -310,6 +310,21 @@ class ReportCsCompensationLedger(models.AbstractModel):
             ),
             formats["subtitle"],
         )
+        if table.last_row >= table.first_row:
+            # Ledger against books per type: a gap shows at a glance.
+            name = sheet.get_name()
+            chart = workbook.add_chart({"type": "column"})
+            for col in (2, 3):
+                chart.add_series(
+                    {
+                        "name": [name, table.first_row - 1, col],
+                        "categories": [name, table.first_row, 0, table.last_row, 0],
+                        "values": [name, table.first_row, col, table.last_row, col],
+                    }
+                )
+            chart.set_title({"name": self.env._("Compensation by Type: Ledger and Books")})
+            chart.set_size({"width": 720, "height": 360})
+            sheet.insert_chart(total_row + 4, 0, chart)
 
     # ------------------------------------------------------------
     # Accounting

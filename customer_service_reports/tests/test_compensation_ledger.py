@@ -163,6 +163,7 @@ class TestCompensationLedger(ReportsAccountingCase):
         self.assertEqual(workbook.worksheets[2].cell(8, 5).value, 0)
         formulas = self._render(LEDGER, manager, data=self._filters()).worksheets[2]
         self.assertEqual(formulas.cell(8, 5).value, "=C8-D8")
+        self.assertEqual(len(formulas._charts), 1, "ledger against books per type")
         # An entry taken back to draft in accounting shows as a difference.
         self.pending.sudo().move_id.button_draft()
         _workbook, (_ledger, _summary, tie) = self._sheets(manager)
