@@ -79,8 +79,10 @@ registry.category("web_tour.tours").add("customer_service_reports_complaint_stat
             run: "click",
         },
         {
+            // The file is named after the report in the user's language.
             content: "The file came back from the server",
-            trigger: `body[${DOWNLOADED}*='Complaint Statistics']`,
+            trigger: `body[${DOWNLOADED}$='.xlsx']`,
+            timeout: 30000,
         },
     ],
 });
