@@ -73,3 +73,12 @@ class TestSecurityGroups(CustomerServiceCase):
     def test_shipped_departments(self):
         codes = set(self.env["cs.service.department"].search([]).mapped("code"))
         self.assertTrue({"front_office", "fnb", "housekeeping", "recreation"} <= codes)
+
+    def test_shipped_approvals_hold_in_every_company(self):
+        """A hotel group's approvals (tier definitions) are not the main company's alone."""
+        shipped = self.env["ir.model.data"].search(
+            [("module", "=", "customer_service"), ("model", "=", "tier.definition")]
+        )
+        definitions = self.env["tier.definition"].browse(shipped.mapped("res_id"))
+        self.assertGreaterEqual(len(definitions), 9)
+        self.assertFalse(definitions.company_id)

@@ -44,8 +44,6 @@ class TestCompensationLedger(ReportsAccountingCase):
         set_authority_limit(cls.env, cls.users["leader"], "waive_deductible", 5000)
         cls.fnb.points_per_amount = 1.0
         staff, leader = cls.users["staff"], cls.users["leader"]
-        # The approval's tier definition is the main company's: make it this one's.
-        cls.env.ref("customer_service.tier_definition_compensation_leader").company_id = company
         cls.secret = cls._create_archive("CSREP Ledger Secret", "secret")
         cls.top = cls._create_archive("CSREP Ledger Top Secret", "top_secret")
         guest, top_guest = cls.secret.partner_id, cls.top.partner_id
