@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from xlsxwriter.utility import xl_col_to_name
-
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -169,17 +167,12 @@ class ReportCsCollectionsReconciliation(models.AbstractModel):
                 )
             )
         table.finish()
-        sheet = table.worksheet
-        sheet.write_string(table.row, 0, self.env._("Total"), formats["total_label"])
-        for col in MONEY_COLUMNS:
-            letter = xl_col_to_name(col)
-            sheet.write_formula(
-                table.row,
-                col,
-                f"=SUBTOTAL(9,{letter}{table.first_row + 1}:{letter}{table.last_row + 1})",
-                formats["total_money"],
-                totals[col],
-            )
+        table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [(col, totals[col], formats["total_money"]) for col in MONEY_COLUMNS],
+            subtotal=True,
+        )
         self._cs_write_tie_out(workbook, formats, filter_text, totals)
 
     def _cs_write_tie_out(self, workbook, formats, filter_text, totals):

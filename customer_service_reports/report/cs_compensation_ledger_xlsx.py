@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from xlsxwriter.utility import xl_col_to_name
-
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -200,21 +198,16 @@ class ReportCsCompensationLedger(models.AbstractModel):
                 )
             self.env.invalidate_all()
         table.finish()
-        sheet = table.worksheet
-        sheet.write_string(table.row, 0, self.env._("Total"), formats["total_label"])
-        for col, value, fmt in (
-            (LEDGER_AMOUNT_COLUMN, totals[0], "total_money"),
-            (LEDGER_POINTS_COLUMN, totals[1], "total_integer"),
-            (LEDGER_BOOKED_COLUMN, totals[2], "total_money"),
-        ):
-            letter = xl_col_to_name(col)
-            sheet.write_formula(
-                table.row,
-                col,
-                f"=SUBTOTAL(9,{letter}{table.first_row + 1}:{letter}{table.last_row + 1})",
-                formats[fmt],
-                value,
-            )
+        table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [
+                (LEDGER_AMOUNT_COLUMN, totals[0], formats["total_money"]),
+                (LEDGER_POINTS_COLUMN, totals[1], formats["total_integer"]),
+                (LEDGER_BOOKED_COLUMN, totals[2], formats["total_money"]),
+            ],
+            subtotal=True,
+        )
         return by_type
 
     def _cs_write_summary(self, workbook, formats, filter_text, domain):
@@ -249,17 +242,14 @@ class ReportCsCompensationLedger(models.AbstractModel):
             totals = [total + value for total, value in zip(totals, values, strict=True)]
             table.write_row((types.get(ctype), signer.name, *values))
         table.finish()
-        sheet = table.worksheet
-        sheet.write_string(table.row, 0, self.env._("Total"), formats["total_label"])
-        for col, value in enumerate(totals, start=2):
-            letter = xl_col_to_name(col)
-            sheet.write_formula(
-                table.row,
-                col,
-                f"=SUM({letter}{table.first_row + 1}:{letter}{table.last_row + 1})",
-                formats["total_money" if col == 3 else "total_integer"],
-                value,
-            )
+        table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [
+                (col, value, formats["total_money" if col == 3 else "total_integer"])
+                for col, value in enumerate(totals, start=2)
+            ],
+        )
 
     def _cs_write_tie_out(self, workbook, formats, filter_text, by_type):
         types = self._cs_selection_labels("cs.compensation", "compensation_type")
@@ -283,17 +273,15 @@ class ReportCsCompensationLedger(models.AbstractModel):
             table.row += 1
         table.finish()
         sheet = table.worksheet
-        first, last, total_row = table.first_row + 1, table.last_row + 1, table.row
-        sheet.write_string(total_row, 0, self.env._("Total"), formats["total_label"])
-        for col, value in ((1, totals[0]), (2, totals[1]), (3, totals[2])):
-            letter = xl_col_to_name(col)
-            sheet.write_formula(
-                total_row,
-                col,
-                f"=SUM({letter}{first}:{letter}{last})",
-                formats["total_integer" if col == 1 else "total_money"],
-                value,
-            )
+        total_row = table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [
+                (1, totals[0], formats["total_integer"]),
+                (2, totals[1], formats["total_money"]),
+                (3, totals[2], formats["total_money"]),
+            ],
+        )
         sheet.write_formula(
             total_row,
             4,

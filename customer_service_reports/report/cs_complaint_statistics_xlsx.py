@@ -1,5 +1,3 @@
-from xlsxwriter.utility import xl_col_to_name
-
 from odoo import models
 from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
@@ -201,8 +199,6 @@ class ReportCsComplaintStatistics(models.AbstractModel):
         if not by_month:
             return
         sheet = table.worksheet
-        first, last, total_row = table.first_row, table.last_row, table.row
-        sheet.write_string(total_row, 0, self.env._("Total"), formats["total_label"])
         total_values = [
             *(sum(counts.get((m, c), 0) for m in by_month) for c in category_ids),
             *self._cs_figures(*totals),
@@ -210,17 +206,16 @@ class ReportCsComplaintStatistics(models.AbstractModel):
         # Counts are sums of the column (they stay true if a month is edited
         # out); rates and averages are the period's own, not averages of months.
         sum_columns = len(category_ids) + SUMMED_FIGURES
-        for col, value in enumerate(total_values, start=1):
-            if col <= sum_columns:
-                letter = xl_col_to_name(col)
-                sheet.write_formula(
-                    total_row,
-                    col,
-                    f"=SUM({letter}{first + 1}:{letter}{last + 1})",
-                    formats["total_integer"],
-                    value,
-                )
-            elif value is not None:
+        total_row = table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [
+                (col, value, formats["total_integer"])
+                for col, value in enumerate(total_values[:sum_columns], start=1)
+            ],
+        )
+        for col, value in enumerate(total_values[sum_columns:], start=sum_columns + 1):
+            if value is not None:
                 kind = "total_percent" if columns[col].kind == "percent" else "total_number"
                 sheet.write_number(total_row, col, value, formats[kind])
         self._cs_add_charts(workbook, sheet, table, len(category_ids), total_row)

@@ -1,5 +1,3 @@
-from xlsxwriter.utility import xl_col_to_name
-
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -120,17 +118,14 @@ class ReportCsConsumptionSummary(models.AbstractModel):
             sum(amounts.get((period, dept), 0.0) for period in periods) for dept in departments
         ]
         totals = [*dept_totals, sum(dept_totals), sum(counts.values())]
-        sheet.write_string(total_row, 0, self.env._("Total"), formats["total_label"])
-        for col, value in enumerate(totals, start=1):
-            letter = xl_col_to_name(col)
-            kind = "total_integer" if col == len(totals) else "total_money"
-            sheet.write_formula(
-                total_row,
-                col,
-                f"=SUM({letter}{first + 1}:{letter}{last + 1})",
-                formats[kind],
-                value,
-            )
+        table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [
+                (col, value, formats["total_integer" if col == len(totals) else "total_money"])
+                for col, value in enumerate(totals, start=1)
+            ],
+        )
         if periods and departments:
             chart = workbook.add_chart({"type": "column", "subtype": "stacked"})
             sheet_name = sheet.get_name()
@@ -190,13 +185,9 @@ class ReportCsConsumptionSummary(models.AbstractModel):
                 )
             self.env.invalidate_all()
         table.finish()
-        letter = xl_col_to_name(AMOUNT_COLUMN)
-        sheet = table.worksheet
-        sheet.write_string(table.row, 0, self.env._("Total"), formats["total_label"])
-        sheet.write_formula(
-            table.row,
-            AMOUNT_COLUMN,
-            f"=SUBTOTAL(9,{letter}{table.first_row + 1}:{letter}{table.last_row + 1})",
-            formats["total_money"],
-            total,
+        table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [(AMOUNT_COLUMN, total, formats["total_money"])],
+            subtotal=True,
         )

@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from xlsxwriter.utility import xl_col_to_name
-
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -154,17 +152,15 @@ class ReportCsPointsLiability(models.AbstractModel):
                 )
             )
         table.finish()
-        sheet = table.worksheet
-        sheet.write_string(table.row, 0, self.env._("Total"), formats["total_label"])
-        for col, value in enumerate((*totals, self._cs_closing(totals)), start=1):
-            letter = xl_col_to_name(col)
-            sheet.write_formula(
-                table.row,
-                col,
-                f"=SUBTOTAL(9,{letter}{table.first_row + 1}:{letter}{table.last_row + 1})",
-                formats["total_number"],
-                value,
-            )
+        table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [
+                (col, value, formats["total_number"])
+                for col, value in enumerate((*totals, self._cs_closing(totals)), start=1)
+            ],
+            subtotal=True,
+        )
         return totals
 
     def _cs_write_periods(self, workbook, formats, filters, filter_text, domain):
@@ -189,17 +185,15 @@ class ReportCsPointsLiability(models.AbstractModel):
         table.finish()
         sheet = table.worksheet
         first, last = table.first_row, table.last_row
-        sheet.write_string(table.row, 0, self.env._("Total"), formats["total_label"])
         sums = [sum(values[i] for values in by_period.values()) for i in range(3)]
-        for col, value in enumerate((*sums, sums[0] - sums[1] - sums[2]), start=1):
-            letter = xl_col_to_name(col)
-            sheet.write_formula(
-                table.row,
-                col,
-                f"=SUM({letter}{first + 1}:{letter}{last + 1})",
-                formats["total_number"],
-                value,
-            )
+        table.write_totals(
+            self.env._("Total"),
+            formats["total_label"],
+            [
+                (col, value, formats["total_number"])
+                for col, value in enumerate((*sums, sums[0] - sums[1] - sums[2]), start=1)
+            ],
+        )
         if by_period:
             name = sheet.get_name()
             chart = workbook.add_chart({"type": "column"})

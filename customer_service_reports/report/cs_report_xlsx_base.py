@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytz
+from xlsxwriter.utility import xl_col_to_name
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -82,6 +83,23 @@ class XlsxTable:
                 fmt = highlight[col]
             write(row, col, value, fmt)
         self.row += 1
+
+    def write_totals(self, label, label_format, cells, subtotal=False):
+        """Write a total row under the data rows; return its index.
+
+        ``cells``: (column, value, format) triples; each cell is a formula
+        over its column, with ``value`` as the result a reader shows before
+        recalculating. ``subtotal`` uses SUBTOTAL(9, …), which leaves out
+        the rows an autofilter hides. The row is not counted as data.
+        """
+        row = self.row
+        self.worksheet.write_string(row, 0, label, label_format)
+        for col, value, fmt in cells:
+            letter = xl_col_to_name(col)
+            span = f"{letter}{self.first_row + 1}:{letter}{self.last_row + 1}"
+            formula = f"=SUBTOTAL(9,{span})" if subtotal else f"=SUM({span})"
+            self.worksheet.write_formula(row, col, formula, fmt, value)
+        return row
 
     def finish(self):
         """Put the autofilter over the header and every data row."""
