@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
 
@@ -70,14 +69,6 @@ class ReportCsCollectionsReconciliation(models.AbstractModel):
 
     def _cs_title(self):
         return self.env._("Collections Reconciliation")
-
-    def _cs_check_access(self):
-        user = self.env.user
-        if not (
-            user.has_group("customer_service.group_cs_manager")
-            or user.has_group("customer_service.group_cs_finance")
-        ):
-            raise UserError(self.env._("Only finance and CS managers may run this report."))
 
     def _cs_domain(self, filters, records):
         """Tasks open at some time in the period: opened before its end, closed after its start."""

@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
 
@@ -89,16 +88,6 @@ class ReportCsCompensationLedger(models.AbstractModel):
 
     def _cs_title(self):
         return self.env._("Compensation Ledger")
-
-    def _cs_check_access(self):
-        user = self.env.user
-        if not (
-            user.has_group("customer_service.group_cs_manager")
-            or user.has_group("customer_service.group_cs_finance")
-        ):
-            raise UserError(
-                self.env._("Only CS managers, leaders and finance may run this report.")
-            )
 
     def _cs_domain(self, filters, records):
         domain = Domain("state", "=", "done")

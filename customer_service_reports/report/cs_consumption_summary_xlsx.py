@@ -1,5 +1,4 @@
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
 
@@ -50,16 +49,6 @@ class ReportCsConsumptionSummary(models.AbstractModel):
 
     def _cs_title(self):
         return self.env._("Consumption Summary by Department and Period")
-
-    def _cs_check_access(self):
-        user = self.env.user
-        if not (
-            user.has_group("customer_service.group_cs_user")
-            or user.has_group("customer_service.group_cs_finance")
-        ):
-            raise UserError(
-                self.env._("Only customer-service staff and finance may run this report.")
-            )
 
     def _cs_domain(self, filters, records):
         domain = self._cs_filter_domain(

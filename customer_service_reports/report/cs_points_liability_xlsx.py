@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import models
-from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
 
@@ -57,18 +56,6 @@ class ReportCsPointsLiability(models.AbstractModel):
 
     def _cs_model(self):
         return "loyalty.card"
-
-    def _cs_check_access(self):
-        # The points owed are a liability in the books: finance reads them
-        # too (every guest with an archive then in the unnamed row).
-        user = self.env.user
-        if not (
-            user.has_group("customer_service.group_cs_user")
-            or user.has_group("customer_service.group_cs_finance")
-        ):
-            raise UserError(
-                self.env._("Only customer-service staff and finance may run this report.")
-            )
 
     def _cs_title(self):
         return self.env._("Points Liability")

@@ -171,9 +171,23 @@ class CsReportXlsxBase(models.AbstractModel):
         raise NotImplementedError()
 
     def _cs_check_access(self):
-        """Refuse users who may not run the report. Rights on the data stay with the ORM."""
-        if not self.env.user.has_group("customer_service.group_cs_user"):
-            raise UserError(self.env._("Only customer-service staff may run this report."))
+        """Refuse users outside the groups of the report's action.
+
+        The action's groups (report/cs_report_actions.xml) say who may run
+        each report, for the wizard, the Print menu and a direct call of the
+        report's route alike. Rights on the data stay with the ORM.
+        """
+        action = self.env["ir.actions.report"]._get_report_from_name(
+            self._name.removeprefix("report.")
+        )
+        groups = action.group_ids or self.env.ref("customer_service.group_cs_user")
+        if not groups & self.env.user.all_group_ids:
+            raise UserError(
+                self.env._(
+                    "You may not run this report: %(report)s.",
+                    report=action.name or self._cs_title(),
+                )
+            )
 
     # ------------------------------------------------------------
     # Filters

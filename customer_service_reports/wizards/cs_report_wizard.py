@@ -88,8 +88,7 @@ class CsReportWizard(models.TransientModel):
         if not xmlid:
             raise UserError(self.env._("Choose a report."))
         action = self.env.ref(xmlid)
-        if action.group_ids and not action.group_ids & self.env.user.all_group_ids:
-            raise UserError(self.env._("You may not run this report."))
+        self.env[f"report.{action.report_name}"]._cs_check_access()
         return action.report_action([], data={"filters": self._report_filters()}, config=False)
 
     def _report_actions(self):
