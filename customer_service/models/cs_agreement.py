@@ -298,8 +298,7 @@ class CsAgreement(models.Model):
     def _update_delivery_state(self):
         """Move running agreements to in progress or done, from their items."""
         running = self.filtered(lambda a: a.state in ("signed", "in_progress", "done"))
-        for state in ("signed", "in_progress", "done"):
-            targets = running.filtered(lambda a, s=state: a._delivery_state() == s)
+        for state, targets in running.grouped(lambda a: a._delivery_state()).items():
             changed = targets.filtered(lambda a, s=state: a.state != s)
             if changed:
                 changed.sudo().write({"state": state})

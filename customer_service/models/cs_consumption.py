@@ -271,6 +271,17 @@ class CsConsumption(models.Model):
             return ["/"] * count
         if sequence.implementation != "standard" or sequence.use_date_range:
             return [sequence._next() for _ in range(count)]
+        numbers = self._draw_numbers(sequence, count)
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
+
+    @api.model
+    def _draw_numbers(self, sequence, count):
+        """Draw count numbers of a standard sequence in one query.
+
+        A PostgreSQL sequence takes no row lock and needs no cache flush, so
+        concurrent feeds never wait on each other for a number.
+        """
         self.env.cr.execute(
             SQL(
                 "SELECT nextval(%s) FROM generate_series(1, %s)",
@@ -278,9 +289,7 @@ class CsConsumption(models.Model):
                 count,
             )
         )
-        numbers = [number for (number,) in self.env.cr.fetchall()]
-        prefix, suffix = sequence._get_prefix_suffix()
-        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
+        return [number for (number,) in self.env.cr.fetchall()]
 
     @api.model
     def get_import_templates(self):
@@ -363,10 +372,9 @@ class CsConsumption(models.Model):
     def _dnd_hours_by_partner(self):
         result = {}
         for consumption, archive in zip(self, self._archive_by_partner().values(), strict=True):
-            if archive and archive.dnd_start != archive.dnd_end:
-                result[consumption.partner_id.id] = (
-                    f"{_float_time(archive.dnd_start)}–{_float_time(archive.dnd_end)}"
-                )
+            window = _dnd_window(archive)
+            if window:
+                result[consumption.partner_id.id] = "–".join(window)
         return result
 
     def _callback_team(self):
@@ -382,15 +390,19 @@ class CsConsumption(models.Model):
         """Give each pending callback an owner and an activity (R15).
 
         The archive owner calls back; otherwise the CS staff take turns, the
-        turn kept in a parameter so that it continues over batches.
+        turns drawn from a sequence so that they continue over batches.
         """
         pending = self.filtered(lambda c: c.callback_state == "pending")
         if not pending:
             return
         archives = pending._archive_by_partner()
-        team = self._callback_team()
-        params = self.env["ir.config_parameter"].sudo()
-        turn = int(params.get_param("customer_service.callback_turn", 0) or 0)
+        unowned = sum(1 for c in pending if not (archives[c.id] and archives[c.id].owner_id))
+        team = self._callback_team() if unowned else self.env["res.users"]
+        turns = iter(
+            self._draw_numbers(self.env.ref("customer_service.seq_cs_callback_turn"), unowned)
+            if team
+            else ()
+        )
         activity_type = self.env.ref("customer_service.mail_activity_type_callback")
         model_id = self.env["ir.model"]._get_id(self._name)
         activity_vals = []
@@ -399,17 +411,17 @@ class CsConsumption(models.Model):
             archive = archives[consumption.id]
             user = archive and archive.owner_id
             if not user and team:
-                user = team[turn % len(team)]
-                turn += 1
+                user = team[next(turns) % len(team)]
             if not user:
                 continue
             by_user[user].append(consumption.id)
             note = False
-            if archive and archive.dnd_start != archive.dnd_end:
+            window = _dnd_window(archive)
+            if window:
                 note = self.env._(
                     "Do not call between %(start)s and %(end)s: the guest is resting.",
-                    start=_float_time(archive.dnd_start),
-                    end=_float_time(archive.dnd_end),
+                    start=window[0],
+                    end=window[1],
                 )
             activity_vals.append(
                 {
@@ -425,7 +437,6 @@ class CsConsumption(models.Model):
             )
         for user, ids in by_user.items():
             self.browse(ids).write({"callback_user_id": user.id})
-        params.set_param("customer_service.callback_turn", turn)
         # mail.activity reads its record's name one record at a time: compute
         # the names of the whole batch first, in one go.
         pending.mapped("display_name")
@@ -443,20 +454,11 @@ class CsConsumption(models.Model):
         )
 
     def _close_callback_activities(self, feedback=False):
-        activity_type = self.env.ref("customer_service.mail_activity_type_callback")
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
+        self.sudo().activity_feedback(
+            ["customer_service.mail_activity_type_callback"],
+            feedback=feedback,
+            only_automated=False,
         )
-        if activities:
-            activities.action_feedback(feedback=feedback)
 
     @api.model
     def _cron_escalate_overdue_callbacks(self):
@@ -476,3 +478,10 @@ class CsConsumption(models.Model):
 def _float_time(value):
     hours, minutes = divmod(round((value or 0.0) * 60), 60)
     return f"{int(hours) % 24:02d}:{int(minutes):02d}"
+
+
+def _dnd_window(archive):
+    """The archive's do-not-disturb hours as ("22:00", "08:30"), or None."""
+    if archive and archive.dnd_start != archive.dnd_end:
+        return _float_time(archive.dnd_start), _float_time(archive.dnd_end)
+    return None

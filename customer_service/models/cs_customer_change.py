@@ -113,6 +113,10 @@ class CsCustomerChange(models.Model):
         (nothing before) is data entry, not a change.
         """
         Partner = self.env["res.partner"].sudo()
+        # The former employers' names, in one query rather than one per archive.
+        Partner.browse(
+            {old["employer_id"] for old in old_values.values() if old["employer_id"]}
+        ).fetch(["name"])
         vals_list = []
         for archive in archives.sudo():
             old = old_values.get(archive.id)

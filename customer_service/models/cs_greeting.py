@@ -1,3 +1,4 @@
+import calendar
 import functools
 from datetime import timedelta
 
@@ -177,20 +178,6 @@ class CsGreeting(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        cap = self._gift_value_cap()
-        for vals in vals_list:
-            if (vals.get("gift_amount") or 0) > cap:
-                raise ValidationError(
-                    self.env._(
-                        "A gift of %(value)s exceeds the gift value cap of %(cap)s.",
-                        value=vals["gift_amount"],
-                        cap=cap,
-                    )
-                )
-        return super().create(vals_list)
-
     def write(self, vals):
         # What was sent, to whom and when is a record: only the gift proposal
         # stays open to change.
@@ -256,7 +243,7 @@ class CsGreeting(models.Model):
         solar, lunar = {}, {}
         for day in window:
             solar[(day.month, day.day)] = day
-            if day.month == 2 and day.day == 28 and not _is_leap(day.year):
+            if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
                 solar[(2, 29)] = day  # born on 29 February: greeted on the 28th
             for key in lunar_keys(day):
                 lunar[key] = day
@@ -441,7 +428,3 @@ class CsGreeting(models.Model):
         )
         for greeting, log in zip(self, logs, strict=True):
             greeting.write({"mail_id": mail_by_greeting.get(greeting.id), "contact_log_id": log.id})
-
-
-def _is_leap(year):
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

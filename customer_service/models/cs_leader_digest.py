@@ -34,7 +34,10 @@ class CsLeaderDigest(models.AbstractModel):
         due_count = sum(counts.values())
         on_time = counts.get(True, 0)
         members = (
-            self.env["cs.guest.archive"].sudo().search([("vip_level", "!=", "none")]).partner_id
+            self.env["cs.guest.archive"]
+            .sudo()
+            .search_fetch([("vip_level", "!=", "none")], ["partner_id"])
+            .partner_id
         )
         visited = Consumption._read_group(
             [*due, ("partner_id", "in", members.ids)], ["partner_id", "callback_state"]

@@ -147,7 +147,9 @@ class CsPromotionWizard(models.TransientModel):
             archive_domain &= Domain("customer_class", "=", self.customer_class)
         if self.tag_ids:
             archive_domain &= Domain("tag_ids", "in", self.tag_ids.ids)
-        partners = self.env["cs.guest.archive"].search(archive_domain).partner_id
+        partners = (
+            self.env["cs.guest.archive"].search_fetch(archive_domain, ["partner_id"]).partner_id
+        )
         if not partners:
             return partners
         Consumption = self.env["cs.consumption"]
