@@ -47,19 +47,23 @@ class AccountMove(models.Model):
 
     @api.model
     def _cs_department_map(self):
-        """(category id → department, journal id → department) for the mapping."""
+        """(mapped category id → department, journal id → department)."""
         departments = self.env["cs.service.department"].sudo().search([])
         by_categ, by_journal = {}, {}
-        Category = self.env["product.category"].sudo()
-        # Deeper categories are more specific: map them last so they win.
         for department in departments:
             for journal in department.journal_ids:
                 by_journal.setdefault(journal.id, department)
-        mapped = [(c, d) for d in departments for c in d.product_categ_ids]
-        for categ, department in sorted(mapped, key=lambda cd: len(cd[0].parent_path or "")):
-            for child in Category.search([("id", "child_of", categ.id)]):
-                by_categ[child.id] = department
+            for categ in department.product_categ_ids:
+                by_categ[categ.id] = department
         return by_categ, by_journal
+
+    @api.model
+    def _cs_category_department(self, categ, by_categ):
+        """The department of a category: its own mapping, or its nearest mapped parent's."""
+        for categ_id in reversed((categ.parent_path or "").split("/")[:-1]):
+            if int(categ_id) in by_categ:
+                return by_categ[int(categ_id)]
+        return None
 
     def _cs_sync_consumption(self):
         """Create or refresh each posted invoice's consumption, per department.
@@ -89,9 +93,9 @@ class AccountMove(models.Model):
             sign = -1 if move.move_type == "out_refund" else 1
             lines_by_department = defaultdict(list)
             for line in move.invoice_line_ids.filtered(lambda aml: aml.display_type == "product"):
-                department = by_categ.get(line.product_id.categ_id.id) or by_journal.get(
-                    move.journal_id.id
-                )
+                department = self._cs_category_department(
+                    line.product_id.sudo().categ_id, by_categ
+                ) or by_journal.get(move.journal_id.id)
                 if not department or not line.quantity:
                     continue
                 lines_by_department[department].append(
@@ -105,8 +109,9 @@ class AccountMove(models.Model):
                         }
                     )
                 )
+            fed = {d.id for d in lines_by_department}
             for (move_id, department_id), consumption in existing.items():
-                if move_id == move.id and department_id not in {d.id for d in lines_by_department}:
+                if move_id == move.id and department_id not in fed:
                     stale |= consumption
             for department, commands in lines_by_department.items():
                 consumption = existing.get((move.id, department.id))
