@@ -27,8 +27,10 @@ class CsApprovalMixin(models.AbstractModel):
         self.request_validation()
         return True
 
-    def validate_tier(self):
-        result = super().validate_tier()
+    # The hooks sit on _validate_tier/_rejected_tier, the step every path
+    # takes: the buttons, and OCA's comment wizard when a tier asks for one.
+    def _validate_tier(self, tiers=False):
+        result = super()._validate_tier(tiers)
         if self.validation_status == "validated" and self.state == "submitted":
             # need_validation has no dependencies: drop a value cached before
             # the reviews existed. The reviews authorized what follows, and the
@@ -37,8 +39,8 @@ class CsApprovalMixin(models.AbstractModel):
             self.sudo()._on_approved()
         return result
 
-    def reject_tier(self):
-        result = super().reject_tier()
+    def _rejected_tier(self, tiers=False):
+        result = super()._rejected_tier(tiers)
         if self.validation_status == "rejected":
             self.with_context(skip_validation_check=True).write({"state": "rejected"})
         return result

@@ -395,7 +395,7 @@ class CsCompensation(models.Model):
             compensation._check_before_giving()
             if not compensation.approver_id:
                 raise UserError(self.env._("Choose the leader who is to approve first."))
-            compensation._check_leader_covers(compensation.approver_id, lock=False)
+            compensation._check_leader_covers(compensation.approver_id)
 
     def _on_approved(self):
         result = super()._on_approved()
@@ -605,7 +605,7 @@ class CsCompensation(models.Model):
             return f"{amount:g}"
         return format_amount(self.env, amount, self.currency_id)
 
-    def _check_leader_covers(self, leader, over_signer=None, lock=True):
+    def _check_leader_covers(self, leader, over_signer=None):
         """Raise unless ``leader`` is a leader whose own limits cover this."""
         self.ensure_one()
         if not leader.has_group("customer_service.group_cs_leader"):

@@ -88,8 +88,6 @@ class CsComplaintSolution(models.Model):
         for vals in vals_list:
             if vals.get("state", "draft") != "draft":
                 raise UserError(self.env._("A new solution is always a draft."))
-            if vals.get("estimated_cost", 0) < 0:
-                raise ValidationError(self.env._("The estimated cost cannot be negative."))
         return super().create(vals_list)
 
     def unlink(self):
@@ -104,7 +102,6 @@ class CsComplaintSolution(models.Model):
     def action_approve(self):
         """The manager picks this solution (R14.4), through tier validation."""
         self.ensure_one()
-        self._check_can_review()
         self.validate_tier()
         if self.state != "approved":
             raise UserError(
@@ -119,17 +116,16 @@ class CsComplaintSolution(models.Model):
     def action_reject(self):
         """The manager turns this solution down."""
         self.ensure_one()
-        self._check_can_review()
         self.reject_tier()
         return True
 
-    def validate_tier(self):
+    def _validate_tier(self, tiers=False):
         self._check_can_review()
-        return super().validate_tier()
+        return super()._validate_tier(tiers)
 
-    def reject_tier(self):
+    def _rejected_tier(self, tiers=False):
         self._check_can_review()
-        result = super().reject_tier()
+        result = super()._rejected_tier(tiers)
         self.complaint_id._on_solution_rejected()
         return result
 
