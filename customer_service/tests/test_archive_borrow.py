@@ -78,6 +78,21 @@ class TestArchiveBorrow(CustomerServiceCase):
         self.assertEqual(request.state, "returned")
         self.assertFalse(self._can_read("staff", self.confidential), "returned early")
 
+    def test_approval_with_a_comment_grants_the_borrow(self):
+        """A tier that asks for a comment approves through OCA's comment wizard."""
+        self.env.ref("customer_service.tier_definition_borrow_confidential").has_comment = True
+        request = self._request("staff", self.confidential)
+        action = request.with_user(self.users["manager"]).validate_tier()
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.users["manager"])
+            .with_context(action["context"])
+            .create({"comment": "For the guest's anniversary dinner."})
+        )
+        wizard.add_comment()
+        self.assertEqual(request.state, "approved")
+        self.assertTrue(self._can_read("staff", self.confidential))
+
     def test_top_secret_needs_a_manager_borrower_and_a_leader_approval(self):
         with self.assertRaises(UserError):
             self._request("staff", self.top_secret)
