@@ -162,17 +162,7 @@ class CsAgreement(models.Model):
     @api.constrains("partner_id", "company_id")
     def _check_partner_company(self):
         for agreement in self:
-            partner_company = agreement.partner_id.company_id
-            if partner_company and partner_company != agreement.company_id:
-                raise ValidationError(
-                    self.env._(
-                        "The guest %(guest)s belongs to the company %(company)s, "
-                        "not to %(agreement_company)s.",
-                        guest=agreement.partner_id.display_name,
-                        company=partner_company.name,
-                        agreement_company=agreement.company_id.name,
-                    )
-                )
+            agreement.partner_id._cs_check_company(agreement.company_id)
 
     # ------------------------------------------------------------
     # CRUD

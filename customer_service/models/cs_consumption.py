@@ -2,7 +2,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 CALLBACK_STATES = [
@@ -211,17 +210,7 @@ class CsConsumption(models.Model):
     @api.constrains("partner_id", "company_id")
     def _check_partner_company(self):
         for consumption in self:
-            partner_company = consumption.partner_id.company_id
-            if partner_company and partner_company != consumption.company_id:
-                raise ValidationError(
-                    self.env._(
-                        "The guest %(guest)s belongs to the company %(company)s, "
-                        "not to %(consumption_company)s.",
-                        guest=consumption.partner_id.display_name,
-                        company=partner_company.name,
-                        consumption_company=consumption.company_id.name,
-                    )
-                )
+            consumption.partner_id._cs_check_company(consumption.company_id)
 
     # ------------------------------------------------------------
     # CRUD

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -63,3 +64,20 @@ class ResPartner(models.Model):
         if archive:
             action["res_id"] = archive.id
         return action
+
+    def _cs_check_company(self, company):
+        """Refuse a guest of another company, with a message that names both.
+
+        ``check_company`` refuses it too, but later and in general words.
+        """
+        for partner in self:
+            if partner.company_id and partner.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "The guest %(guest)s belongs to the company %(company)s, "
+                        "not to %(record_company)s.",
+                        guest=partner.display_name,
+                        company=partner.company_id.name,
+                        record_company=company.name,
+                    )
+                )
