@@ -338,6 +338,7 @@ class CsCompensation(models.Model):
         """The consulted leader, or a leader above them, countersigns."""
         self.check_access("read")
         user = self.env.user
+        limits = {}
         for compensation in self:
             if compensation.state != "done" or compensation.countersign_state != "pending":
                 raise UserError(
@@ -345,7 +346,7 @@ class CsCompensation(models.Model):
                         "%(name)s has no countersign pending.", name=compensation.display_name
                     )
                 )
-            if not compensation._may_countersign(user):
+            if not compensation._may_countersign(user, limits):
                 raise AccessError(
                     self.env._(
                         "Only %(leader)s, or a leader above them, may countersign %(name)s.",
@@ -621,22 +622,32 @@ class CsCompensation(models.Model):
                 problem = f"{over_signer}\n{problem}"
             raise UserError(problem)
 
-    def _may_countersign(self, user):
+    def _may_countersign(self, user, limits=None):
         """The consulted leader, or a leader whose per-transaction limit for
-        this type is strictly higher than theirs ("above" them)."""
+        this type is strictly higher than theirs ("above" them).
+
+        ``limits``: a dict the caller keeps over many calls, so that each
+        (user, type, company) limit is looked up once.
+        """
         self.ensure_one()
         if user == self.approver_id:
             return True
         if not user.has_group("customer_service.group_cs_leader"):
             return False
-        Limit = self.env["cs.authority.limit"]
-        mine = Limit._get_effective_limit(user, self.compensation_type, self.company_id)
-        theirs = Limit._get_effective_limit(
-            self.approver_id, self.compensation_type, self.company_id
-        )
+        limits = {} if limits is None else limits
+
+        def per_transaction(who):
+            key = (who, self.compensation_type, self.company_id)
+            if key not in limits:
+                limit = self.env["cs.authority.limit"]._get_effective_limit(*key)
+                limits[key] = limit and limit["per_transaction"]
+            return limits[key]
+
+        mine = per_transaction(user)
         if not mine:
             return False
-        return not theirs or mine["per_transaction"] > theirs["per_transaction"]
+        theirs = per_transaction(self.approver_id)
+        return not theirs or mine > theirs
 
     # ------------------------------------------------------------------
     # Accounting and points
@@ -801,27 +812,11 @@ class CsCompensation(models.Model):
         if not overdue:
             return
         leaders = self.env.ref("customer_service.group_cs_leader").sudo().all_user_ids
-        Limit = self.env["cs.authority.limit"]
+        # One limit lookup per leader, type and company, however many are overdue.
         limits = {}
-
-        def per_transaction(user, compensation):
-            # One lookup per leader, type and company, however many are overdue.
-            key = (user, compensation.compensation_type, compensation.company_id)
-            if key not in limits:
-                limit = Limit._get_effective_limit(user, *key[1:])
-                limits[key] = limit and limit["per_transaction"]
-            return limits[key]
-
         for compensation in overdue:
-            theirs = per_transaction(compensation.approver_id, compensation)
-            above = leaders.filtered(
-                lambda u, c=compensation, t=theirs: (
-                    u != c.approver_id
-                    and per_transaction(u, c)
-                    and (not t or per_transaction(u, c) > t)
-                )
-            )
-            for user in above | compensation.approver_id:
+            may = leaders.filtered(lambda u, c=compensation: c._may_countersign(u, limits))
+            for user in may | compensation.approver_id:
                 compensation.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,
