@@ -86,7 +86,7 @@ class TestArchiveBorrow(CustomerServiceCase):
         wizard = (
             self.env["comment.wizard"]
             .with_user(self.users["manager"])
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"comment": "For the guest's anniversary dinner."})
         )
         wizard.add_comment()
