@@ -3,7 +3,7 @@
 {
     "name": "Customer Service",
     "summary": "Guest archives, callbacks, complaints and compensation for hotels",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Customer Service",
     "website": "https://github.com/customer-service-odoo/customer_service",
     "author": "Customer Service for Odoo contributors",
@@ -45,6 +45,7 @@
         "views/cs_archive_access_request_views.xml",
         "views/cs_archive_access_log_views.xml",
         "views/cs_archive_destruction_views.xml",
+        "views/cs_visit_views.xml",
         "views/cs_consumption_views.xml",
         "views/cs_contact_log_views.xml",
         "views/cs_collection_task_views.xml",

@@ -13,6 +13,7 @@ from . import cs_archive_destruction
 from . import tier_definition
 from . import res_partner
 from . import res_config_settings
+from . import cs_visit
 from . import cs_consumption
 from . import cs_consumption_line
 from . import cs_contact_log
@@ -23,6 +24,7 @@ from . import cs_authority_limit
 from . import cs_authority_budget
 from . import account_move
 from . import res_company
+from . import loyalty_program
 from . import loyalty_card
 from . import cs_leader_digest
 from . import cs_collection_task

@@ -1,14 +1,6 @@
-from collections import defaultdict
-from datetime import timedelta
-
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
-
-CALLBACK_STATES = [
-    ("pending", "To Call Back"),
-    ("done", "Called Back"),
-    ("not_needed", "No Callback"),
-]
 
 
 class CsConsumption(models.Model):
@@ -16,7 +8,7 @@ class CsConsumption(models.Model):
 
     Departments report it by quick entry, import, or automatically from posted
     customer invoices. Each consumption owes the guest a callback within the
-    configured delay (R15); a callback contact log closes it.
+    configured delay (R15), through the visit it joins: one call per stay.
     """
 
     _name = "cs.consumption"
@@ -86,39 +78,23 @@ class CsConsumption(models.Model):
     reported_by_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, ondelete="set null", readonly=True
     )
-    callback_deadline = fields.Datetime(
-        compute="_compute_callback_deadline", store=True, index=True, readonly=False
-    )
-    callback_state = fields.Selection(
-        CALLBACK_STATES,
-        compute="_compute_callback_state",
-        store=True,
-        index=True,
-        tracking=True,
-    )
-    callback_overdue = fields.Boolean(
-        compute="_compute_callback_overdue", search="_search_callback_overdue"
-    )
-    callback_on_time = fields.Boolean(
-        string="Called Back in Time",
-        compute="_compute_callback_on_time",
-        store=True,
-        help="The first callback came before the deadline (R15).",
-    )
-    callback_escalated = fields.Boolean(readonly=True, copy=False)
-    callback_user_id = fields.Many2one(
-        "res.users",
-        string="Calls Back",
-        ondelete="set null",
+    # The callback is the visit's (R15): one call per stay, not per dinner.
+    visit_id = fields.Many2one(
+        "cs.visit",
         index=True,
         readonly=True,
         copy=False,
-        help="The archive owner, or the CS staff member whose turn it was.",
+        ondelete="restrict",
+        check_company=True,
     )
-    guest_resting_hours = fields.Char(
-        compute="_compute_guest_resting_hours",
-        help="The guest's do-not-disturb hours: never call then (R15).",
+    callback_deadline = fields.Datetime(related="visit_id.callback_deadline", store=True)
+    callback_state = fields.Selection(related="visit_id.callback_state", store=True, index=True)
+    callback_on_time = fields.Boolean(related="visit_id.callback_on_time", store=True)
+    callback_user_id = fields.Many2one(related="visit_id.callback_user_id", store=True, index=True)
+    callback_overdue = fields.Boolean(
+        compute="_compute_callback_overdue", search="_search_callback_overdue"
     )
+    guest_resting_hours = fields.Char(related="visit_id.guest_resting_hours")
     contact_log_ids = fields.One2many("cs.contact.log", "consumption_id", string="Callbacks")
     note = fields.Text()
 
@@ -142,66 +118,13 @@ class CsConsumption(models.Model):
         for consumption in self:
             consumption.amount_total = totals.get(consumption.id, 0.0)
 
-    @api.depends("consumption_date")
-    def _compute_callback_deadline(self):
-        delay = timedelta(days=self._callback_delay_days())
-        for consumption in self:
-            date = consumption.consumption_date
-            consumption.callback_deadline = date and date + delay
-
-    @api.depends("contact_log_ids.contact_type", "reversed_id")
-    def _compute_callback_state(self):
-        for consumption in self:
-            if consumption.reversed_id:
-                consumption.callback_state = "not_needed"
-            elif "callback" in consumption.contact_log_ids.mapped("contact_type"):
-                consumption.callback_state = "done"
-            else:
-                consumption.callback_state = "pending"
-
-    @api.depends(
-        "contact_log_ids.contact_date", "contact_log_ids.contact_type", "callback_deadline"
-    )
-    def _compute_callback_on_time(self):
-        for consumption in self:
-            dates = [
-                log.contact_date
-                for log in consumption.contact_log_ids
-                if log.contact_type == "callback"
-            ]
-            consumption.callback_on_time = bool(
-                dates
-                and consumption.callback_deadline
-                and min(dates) <= consumption.callback_deadline
-            )
-
-    @api.depends("partner_id")
-    def _compute_guest_resting_hours(self):
-        hours = self._dnd_hours_by_partner()
-        for consumption in self:
-            consumption.guest_resting_hours = hours.get(consumption.partner_id.id, False)
-
-    @api.depends_context("uid")
-    @api.depends("callback_state", "callback_deadline")
+    @api.depends("visit_id.callback_overdue")
     def _compute_callback_overdue(self):
-        now = fields.Datetime.now()
         for consumption in self:
-            consumption.callback_overdue = (
-                consumption.callback_state == "pending"
-                and consumption.callback_deadline
-                and consumption.callback_deadline < now
-            )
+            consumption.callback_overdue = consumption.sudo().visit_id.callback_overdue
 
     def _search_callback_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
-        overdue = [
-            ("callback_state", "=", "pending"),
-            ("callback_deadline", "<", fields.Datetime.now()),
-        ]
-        if (operator == "=") == value:
-            return overdue
-        return ["!", "&", *overdue]
+        return [("visit_id.callback_overdue", operator, value)]
 
     # ------------------------------------------------------------
     # Constraints
@@ -225,6 +148,9 @@ class CsConsumption(models.Model):
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
             vals["name"] = name
+        self._check_guest_companies(vals_list)
+        # R6, R15: each consumption joins its guest's visit, or opens one.
+        new_visits = self.env["cs.visit"]._assign(vals_list)
         bulk = bulk or all(vals.get("source") == "invoice" for vals in vals_list)
         if bulk:
             # Imports and invoices bring thousands of rows: a "created" note,
@@ -237,10 +163,51 @@ class CsConsumption(models.Model):
             )
         else:
             consumptions = super().create(vals_list)
-        consumptions.with_context(cs_callback_nosubscribe=bulk)._schedule_callbacks()
+        visits = consumptions.sudo().visit_id
+        new_visits._schedule_callbacks()
+        (visits - new_visits).filtered(
+            lambda v: v.callback_state == "pending"
+        )._refresh_callback_notes()
         # R4: returning guests earn points on what they consume.
-        self.env["loyalty.card"]._cs_award_consumption_points(consumptions)
+        self.env["loyalty.card"]._cs_award_consumption_points(consumptions, new=True)
         return consumptions
+
+    def write(self, vals):
+        if not {"partner_id", "company_id"} & vals.keys():
+            return super().write(vals)
+        # Another guest: the consumption leaves its visit for that guest's.
+        moved = self.sudo().filtered(lambda c: c.visit_id.callback_state != "not_needed")
+        called = moved.filtered(lambda c: c.visit_id.callback_state == "done")
+        if called:
+            raise UserError(
+                self.env._(
+                    "%(consumption)s was already called back with its guest: "
+                    "it cannot move to another guest.",
+                    consumption=called[0].name,
+                )
+            )
+        old_visits = moved.visit_id
+        result = super().write(vals)
+        for consumption in moved:
+            values = [
+                {
+                    "partner_id": consumption.partner_id.id,
+                    "company_id": consumption.company_id.id,
+                    "consumption_date": consumption.consumption_date,
+                }
+            ]
+            self._check_guest_companies(values)
+            new_visits = self.env["cs.visit"]._assign(values)
+            consumption.visit_id = values[0]["visit_id"]
+            new_visits._schedule_callbacks()
+        old_visits._drop_empty()
+        return result
+
+    def unlink(self):
+        visits = self.sudo().visit_id
+        result = super().unlink()
+        visits._drop_empty()
+        return result
 
     @api.model
     def _next_names(self, count):
@@ -294,21 +261,19 @@ class CsConsumption(models.Model):
     # ------------------------------------------------------------
 
     def action_log_callback(self):
-        """Open a callback record for this visit, ready to fill in (R15)."""
+        """Call the guest back about the visit this consumption is part of."""
         self.ensure_one()
-        self.env["cs.contact.log"].check_access("create")
+        if not self.visit_id:
+            raise UserError(self.env._("%(name)s is not part of a visit.", name=self.name))
+        return self.visit_id.action_log_callback()
+
+    def action_view_visit(self):
+        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Log Callback"),
-            "res_model": "cs.contact.log",
+            "res_model": "cs.visit",
             "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_partner_id": self.partner_id.id,
-                "default_consumption_id": self.id,
-                "default_contact_type": "callback",
-                "default_company_id": self.company_id.id,
-            },
+            "res_id": self.visit_id.id,
         }
 
     def action_view_contact_logs(self):
@@ -330,147 +295,14 @@ class CsConsumption(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _callback_delay_days(self):
-        param = self.env["ir.config_parameter"].sudo().get_param
-        return int(param("customer_service.callback_delay_days", 3) or 3)
-
-    def _archive_by_partner(self):
-        """The guest archive of each partner, read as superuser.
-
-        Only the owner and the rest hours leave the archive: a liaison who
-        reports a consumption learns nothing of the archive's content.
-        """
-        partners = self.partner_id.commercial_partner_id | self.partner_id
-        archives = (
-            self.env["cs.guest.archive"]
-            .sudo()
-            .search_fetch(
-                [("partner_id", "in", partners.ids)],
-                ["partner_id", "company_id", "owner_id", "dnd_start", "dnd_end"],
+    def _check_guest_companies(self, vals_list):
+        """Refuse a guest of another company before anything is written."""
+        by_company = {}
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                company_id = vals.get("company_id") or self.env.company.id
+                by_company.setdefault(company_id, set()).add(vals["partner_id"])
+        for company_id, partner_ids in by_company.items():
+            self.env["res.partner"].sudo().browse(partner_ids)._cs_check_company(
+                self.env["res.company"].sudo().browse(company_id)
             )
-        )
-        by_partner = {(a.partner_id.id, a.company_id.id): a for a in archives}
-        return {
-            consumption.id: by_partner.get((consumption.partner_id.id, consumption.company_id.id))
-            or by_partner.get(
-                (consumption.partner_id.commercial_partner_id.id, consumption.company_id.id)
-            )
-            for consumption in self
-        }
-
-    def _dnd_hours_by_partner(self):
-        result = {}
-        for consumption, archive in zip(self, self._archive_by_partner().values(), strict=True):
-            window = _dnd_window(archive)
-            if window:
-                result[consumption.partner_id.id] = "–".join(window)
-        return result
-
-    def _callback_team(self):
-        """CS staff who take callbacks in turn when a guest has no owner."""
-        group = self.env.ref("customer_service.group_cs_user")
-        managers = self.env.ref("customer_service.group_cs_manager")
-        team = group.sudo().all_user_ids.filtered(
-            lambda u: u.active and not u.share and u not in managers.all_user_ids
-        )
-        return team.sorted("id") or group.sudo().all_user_ids.filtered("active").sorted("id")
-
-    def _schedule_callbacks(self):
-        """Give each pending callback an owner and an activity (R15).
-
-        The archive owner calls back; otherwise the CS staff take turns, the
-        turns drawn from a sequence so that they continue over batches.
-        """
-        pending = self.filtered(lambda c: c.callback_state == "pending")
-        if not pending:
-            return
-        archives = pending._archive_by_partner()
-        unowned = sum(1 for c in pending if not (archives[c.id] and archives[c.id].owner_id))
-        team = self._callback_team() if unowned else self.env["res.users"]
-        turns = iter(
-            self._draw_numbers(self.env.ref("customer_service.seq_cs_callback_turn"), unowned)
-            if team
-            else ()
-        )
-        activity_type = self.env.ref("customer_service.mail_activity_type_callback")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activity_vals = []
-        by_user = defaultdict(list)
-        for consumption in pending:
-            archive = archives[consumption.id]
-            user = archive and archive.owner_id
-            if not user and team:
-                user = team[next(turns) % len(team)]
-            if not user:
-                continue
-            by_user[user].append(consumption.id)
-            note = False
-            window = _dnd_window(archive)
-            if window:
-                note = self.env._(
-                    "Do not call between %(start)s and %(end)s: the guest is resting.",
-                    start=window[0],
-                    end=window[1],
-                )
-            activity_vals.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": consumption.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": fields.Date.context_today(
-                        consumption, consumption.callback_deadline
-                    ),
-                    "note": note,
-                }
-            )
-        for user, ids in by_user.items():
-            self.browse(ids).write({"callback_user_id": user.id})
-        # mail.activity reads its record's name one record at a time: compute
-        # the names of the whole batch first, in one go.
-        pending.mapped("display_name")
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            activity_vals
-        )
-
-    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
-        # A bulk callback's activity already reaches its owner: following
-        # thousands of imported consumptions as well would only fill tables.
-        if self.env.context.get("cs_callback_nosubscribe"):
-            return True
-        return super()._message_subscribe(
-            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
-        )
-
-    def _close_callback_activities(self, feedback=False):
-        self.sudo().activity_feedback(
-            ["customer_service.mail_activity_type_callback"],
-            feedback=feedback,
-            only_automated=False,
-        )
-
-    @api.model
-    def _cron_escalate_overdue_callbacks(self):
-        """Overdue callbacks go to the CS managers, once each (R15)."""
-        overdue = self.search([("callback_overdue", "=", True), ("callback_escalated", "=", False)])
-        if not overdue:
-            return
-        managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
-        overdue = overdue.with_context(mail_activity_quick_update=True)
-        for manager in managers:
-            overdue.activity_schedule(
-                "customer_service.mail_activity_type_callback_overdue", user_id=manager.id
-            )
-        overdue.callback_escalated = True
-
-
-def _float_time(value):
-    hours, minutes = divmod(round((value or 0.0) * 60), 60)
-    return f"{int(hours) % 24:02d}:{int(minutes):02d}"
-
-
-def _dnd_window(archive):
-    """The archive's do-not-disturb hours as ("22:00", "08:30"), or None."""
-    if archive and archive.dnd_start != archive.dnd_end:
-        return _float_time(archive.dnd_start), _float_time(archive.dnd_end)
-    return None

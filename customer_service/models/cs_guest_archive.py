@@ -283,6 +283,7 @@ class CsGuestArchive(models.Model):
     )
     # Links and KPIs (R6, R7, R15)
     consumption_count = fields.Integer(compute="_compute_service_kpis")
+    visit_count = fields.Integer(compute="_compute_service_kpis")
     contact_log_count = fields.Integer(compute="_compute_service_kpis")
     callback_on_time_rate = fields.Float(
         string="Callbacks in Time",
@@ -353,12 +354,16 @@ class CsGuestArchive(models.Model):
 
     def _compute_service_kpis(self):
         partners = self.partner_id
-        Consumption = self.env["cs.consumption"].sudo()
-        consumption = Consumption._read_group(
-            [("partner_id", "in", partners.ids), ("callback_state", "!=", "not_needed")],
-            ["partner_id", "callback_on_time"],
-            ["__count"],
+        consumption_counts = dict(
+            self.env["cs.consumption"]
+            .sudo()
+            ._read_group([("partner_id", "in", partners.ids)], ["partner_id"], ["__count"])
         )
+        Visit = self.env["cs.visit"].sudo()
+        visit_counts = dict(
+            Visit._read_group([("partner_id", "in", partners.ids)], ["partner_id"], ["__count"])
+        )
+        callbacks = Visit._callback_kpis([("partner_id", "in", partners.ids)], "partner_id")
         since = fields.Datetime.now() - relativedelta(weeks=KPI_WEEKS)
         Log = self.env["cs.contact.log"].sudo()
         log_counts = dict(
@@ -368,18 +373,14 @@ class CsGuestArchive(models.Model):
             [("partner_id", "in", partners.ids), ("contact_date", ">=", since)],
             ["partner_id", "contact_date:week"],
         )
-        due, on_time, contact_weeks = Counter(), Counter(), Counter()
-        for partner, in_time, count in consumption:
-            due[partner] += count
-            if in_time:
-                on_time[partner] += count
-        for partner, _week in weeks:
-            contact_weeks[partner] += 1
+        contact_weeks = Counter(partner for partner, _week in weeks)
         for archive in self:
             partner = archive.partner_id
-            archive.consumption_count = due[partner]
+            due, on_time = callbacks.get(partner, (0, 0))
+            archive.consumption_count = consumption_counts.get(partner, 0)
+            archive.visit_count = visit_counts.get(partner, 0)
             archive.contact_log_count = log_counts.get(partner, 0)
-            archive.callback_on_time_rate = on_time[partner] / due[partner] if due[partner] else 0.0
+            archive.callback_on_time_rate = on_time / due if due else 0.0
             archive.contact_weeks_rate = contact_weeks[partner] / KPI_WEEKS
 
     def _compute_access_log_count(self):
@@ -553,6 +554,13 @@ class CsGuestArchive(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.partner_id.id)]
         action["context"] = {"default_partner_id": self.partner_id.id}
+        return action
+
+    def action_view_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("customer_service.cs_visit_action")
+        action["domain"] = [("partner_id", "=", self.partner_id.id)]
+        action["context"] = {"create": False}
         return action
 
     def action_view_contact_logs(self):

@@ -20,27 +20,29 @@ class CsLeaderDigest(models.AbstractModel):
     def _team_kpis(self, date_from, date_to):
         """Callback and contact KPIs over [date_from, date_to) (datetimes).
 
-        - on-time rate: consumptions due a callback in the period, called back
-          before their deadline;
-        - members called back: members (VIP guests) who consumed in the period
+        - on-time rate: visits that began in the period and are due a
+          callback, called back before their deadline;
+        - members called back: members (VIP guests) who visited in the period
           and got a callback (goal 100%, R15);
         - contact weeks: of member-weeks in the period, those with at least
           one contact record (R7: once a week).
         """
-        Consumption = self.env["cs.consumption"].sudo()
-        period = [("consumption_date", ">=", date_from), ("consumption_date", "<", date_to)]
-        due = [("callback_state", "!=", "not_needed"), *period]
-        counts = dict(Consumption._read_group(due, ["callback_on_time"], ["__count"]))
-        due_count = sum(counts.values())
-        on_time = counts.get(True, 0)
+        Visit = self.env["cs.visit"].sudo()
+        period = [("date_start", ">=", date_from), ("date_start", "<", date_to)]
+        due_count, on_time = Visit._callback_kpis(period).get(None, (0, 0))
         members = (
             self.env["cs.guest.archive"]
             .sudo()
             .search_fetch([("vip_level", "!=", "none")], ["partner_id"])
             .partner_id
         )
-        visited = Consumption._read_group(
-            [*due, ("partner_id", "in", members.ids)], ["partner_id", "callback_state"]
+        visited = Visit._read_group(
+            [
+                *period,
+                ("callback_state", "!=", "not_needed"),
+                ("partner_id", "in", members.ids),
+            ],
+            ["partner_id", "callback_state"],
         )
         visited_members = {partner for partner, _state in visited}
         called_members = {partner for partner, state in visited if state == "done"}
@@ -75,7 +77,23 @@ class CsLeaderDigest(models.AbstractModel):
         date_from = date_to - timedelta(days=7)
         Log = self.env["cs.contact.log"].sudo()
         period = [("contact_date", ">=", date_from), ("contact_date", "<", date_to)]
-        dissatisfied = Log.search([*period, ("is_dissatisfied", "=", True)])
+        # R6: the stays the guest was dissatisfied with, in the guest's words;
+        # other dissatisfied contacts (a regular call) beside them.
+        dissatisfied_visits = (
+            self.env["cs.visit"]
+            .sudo()
+            .search(
+                [
+                    ("satisfaction", "=", "dissatisfied"),
+                    ("callback_date", ">=", date_from),
+                    ("callback_date", "<", date_to),
+                ],
+                order="callback_date",
+            )
+        )
+        dissatisfied = Log.search(
+            [*period, ("is_dissatisfied", "=", True), ("visit_id", "=", False)]
+        )
         opinions = Log.search(
             [*period, ("feedback", "!=", False), ("is_dissatisfied", "=", False)],
             limit=DIGEST_OPINIONS,
@@ -84,6 +102,7 @@ class CsLeaderDigest(models.AbstractModel):
             "date_from": date_from.date(),
             "date_to": (date_to - timedelta(days=1)).date(),
             "kpis": self._team_kpis(date_from, date_to),
+            "dissatisfied_visits": dissatisfied_visits,
             "dissatisfied": dissatisfied,
             "opinions": opinions,
         }

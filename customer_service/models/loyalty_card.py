@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
+from ..concurrency import create_or_retry
+
 PROGRAM_XMLID = "customer_service.loyalty_program_returning_guest"
 # The expiry cron's history lines point at the card itself: reports tell
 # expired points from used ones by it, whatever the language of the line.
@@ -22,6 +24,18 @@ class LoyaltyCard(models.Model):
 
     _inherit = "loyalty.card"
 
+    # Core loyalty has no such index: two first earnings at the same instant
+    # would open two cards. The second now meets the index and is retried.
+    _cs_partner_program_unique = models.UniqueIndex(
+        "(partner_id, program_id)"
+        " WHERE cs_one_card_per_partner AND active AND partner_id IS NOT NULL",
+        "A guest holds one card of this program.",
+    )
+
+    cs_one_card_per_partner = fields.Boolean(
+        related="program_id.cs_one_card_per_partner", store=True
+    )
+
     @api.model
     def _cs_program(self):
         return self.env.ref(PROGRAM_XMLID).sudo()
@@ -39,14 +53,12 @@ class LoyaltyCard(models.Model):
             by_partner.setdefault(card.partner_id, card)
         missing = partners.filtered(lambda p: p not in by_partner)
         if missing and create:
-            new = (
-                self.sudo()
+            new = create_or_retry(
                 # Cards open by the thousand on a first import: no "created"
                 # note or tracking on each.
-                .with_context(loyalty_no_mail=True, tracking_disable=True)
-                .create(
-                    [{"program_id": program.id, "partner_id": p.id, "points": 0} for p in missing]
-                )
+                self.sudo().with_context(loyalty_no_mail=True, tracking_disable=True),
+                [{"program_id": program.id, "partner_id": p.id, "points": 0} for p in missing],
+                "loyalty_card_cs_partner_program_unique",
             )
             by_partner.update({card.partner_id: card for card in new})
         return by_partner
@@ -113,22 +125,30 @@ class LoyaltyCard(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _cs_award_consumption_points(self, consumptions):
+    def _cs_award_consumption_points(self, consumptions, new=False):
         """Book the points a guest earns for consumptions, once per consumption.
 
         Points are the consumption's amount times its department's rate,
         rounded down. A negative consumption (a credit note) takes points
         back, as far as the balance goes. Calling it again for the same
-        consumption does nothing.
+        consumption does nothing. A batch is one pass: one card look-up, one
+        locked update of the cards and one history ``create`` (``new``: the
+        consumptions were just created, so none has points yet).
         """
         consumptions = consumptions.sudo().filtered(lambda c: c.partner_id)
         if not consumptions:
             return self.env["loyalty.history"]
-        done = set(
-            self.env["loyalty.history"]
-            .sudo()
-            .search([("order_model", "=", "cs.consumption"), ("order_id", "in", consumptions.ids)])
-            .mapped("order_id")
+        done = (
+            set()
+            if new
+            else set(
+                self.env["loyalty.history"]
+                .sudo()
+                .search(
+                    [("order_model", "=", "cs.consumption"), ("order_id", "in", consumptions.ids)]
+                )
+                .mapped("order_id")
+            )
         )
         to_award = []
         for consumption in consumptions:

@@ -22,3 +22,5 @@ from . import test_supervision
 from . import test_complaint_ui
 from . import test_retention_plan
 from . import test_greetings
+from . import test_visit
+from . import test_visit_concurrency

@@ -44,10 +44,11 @@ class TestConsumption(CustomerServiceCase):
         )
 
     def _callback_activities(self, consumptions):
+        """The open callback activities of the consumptions' visits."""
         return self.Activity.search(
             [
-                ("res_model", "=", "cs.consumption"),
-                ("res_id", "in", consumptions.ids),
+                ("res_model", "=", "cs.visit"),
+                ("res_id", "in", consumptions.visit_id.ids),
                 ("activity_type_id", "=", self.callback_type.id),
             ]
         )
@@ -85,11 +86,12 @@ class TestConsumption(CustomerServiceCase):
                 for guest in guests
             ]
         )
-        team = self.Consumption._callback_team()
+        team = self.env["cs.visit"]._callback_team()
         self.assertGreaterEqual(len(team), 2)
         users = consumptions.mapped("callback_user_id")
         self.assertEqual(len(users), min(4, len(team)), "callbacks spread over the team")
         self.assertFalse(users & self.env.ref("customer_service.group_cs_manager").all_user_ids)
+        self.assertEqual(len(consumptions.visit_id), 4, "one visit per guest")
         self.assertEqual(len(self._callback_activities(consumptions)), 4)
 
     def test_callback_record_closes_the_callback(self):
@@ -133,13 +135,15 @@ class TestConsumption(CustomerServiceCase):
             )
 
     def test_overdue_callbacks_escalate_once(self):
+        Visit = self.env["cs.visit"]
         with freeze_time("2026-11-01 10:00:00"):
             consumption = self._report(
                 self.owned.partner_id, consumption_date=datetime(2026, 11, 1, 9)
             )
+        visit = consumption.visit_id
         with freeze_time("2026-11-03 10:00:00"):
-            self.Consumption._cron_escalate_overdue_callbacks()
-            self.assertFalse(consumption.callback_escalated)
+            Visit._cron_escalate_overdue_callbacks()
+            self.assertFalse(visit.callback_escalated)
             self.assertFalse(
                 self.Consumption.search(
                     [("callback_overdue", "=", True), ("id", "=", consumption.id)]
@@ -151,14 +155,19 @@ class TestConsumption(CustomerServiceCase):
                     [("callback_overdue", "=", True), ("id", "=", consumption.id)]
                 )
             )
-            self.Consumption._cron_escalate_overdue_callbacks()
-            self.Consumption._cron_escalate_overdue_callbacks()
+            self.assertEqual(Visit.search([("callback_overdue", "=", True)]) & visit, visit)
+            Visit._cron_escalate_overdue_callbacks()
+            Visit._cron_escalate_overdue_callbacks()
         overdue_type = self.env.ref("customer_service.mail_activity_type_callback_overdue")
         escalations = self.Activity.search(
-            [("res_id", "=", consumption.id), ("activity_type_id", "=", overdue_type.id)]
+            [
+                ("res_model", "=", "cs.visit"),
+                ("res_id", "=", visit.id),
+                ("activity_type_id", "=", overdue_type.id),
+            ]
         )
         managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
-        self.assertTrue(consumption.callback_escalated)
+        self.assertTrue(visit.callback_escalated)
         self.assertEqual(escalations.user_id, managers)
         self.assertEqual(len(escalations), len(managers))
 
@@ -264,7 +273,7 @@ class TestConsumption(CustomerServiceCase):
         self.assertTrue(template.endswith(".csv"))
 
     def test_imports_keep_the_chatter_quiet(self):
-        """An import gives each callback its activity, but no note, tracking or follower per row."""
+        """An import gives each visit its activity, but no note, tracking or follower per row."""
         owner_partner = self.users["staff2"].partner_id
         # The shared test case turns the chatter off: turn it back on.
         chatty = self.env(context={})["cs.consumption"]
@@ -289,7 +298,9 @@ class TestConsumption(CustomerServiceCase):
             }
         )
         self.assertTrue(entered.message_ids)
-        self.assertIn(owner_partner, entered.message_partner_ids)
+        self.assertEqual(entered.visit_id, imported.visit_id, "the same stay")
+        # The caller follows the visit, where the callback is.
+        self.assertIn(owner_partner, entered.visit_id.message_partner_ids)
         card = self.env["loyalty.card"]._cs_cards(self.owned.partner_id)[self.owned.partner_id]
         self.assertFalse(card.message_ids, "a card opened by an import logs nothing")
 

@@ -80,7 +80,10 @@ class TestConsumptionFromInvoices(AccountTestInvoicingCommon):
         taken_back = refund.sudo().cs_consumption_ids
         self.assertEqual(taken_back.reversed_id, original)
         self.assertEqual(taken_back.amount_total, -500)
-        self.assertEqual(taken_back.callback_state, "not_needed")
+        # The credit note is part of the stay it takes back: one call covers both.
+        self.assertEqual(taken_back.visit_id, original.visit_id)
+        self.assertEqual(taken_back.callback_state, "pending")
+        self.assertEqual(original.visit_id.amount_total, 0)
 
     def test_unmapped_and_draft_invoices_feed_nothing(self):
         self.front.journal_ids = False

@@ -1,0 +1,606 @@
+from collections import defaultdict
+from datetime import timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import format_amount
+
+from ..concurrency import create_or_retry
+
+CALLBACK_STATES = [
+    ("pending", "To Call Back"),
+    ("done", "Called Back"),
+    ("not_needed", "No Callback"),
+]
+
+
+class CsVisit(models.Model):
+    """One stay of a guest, as CS calls it back (R6, R15).
+
+    Every consumption a department reports joins the guest's visit with a
+    pending callback in that company, or opens one. The visit owes one call,
+    within the configured delay of its first consumption; the deadline never
+    moves. Logging that call as a contact record closes the visit and every
+    consumption in it.
+    """
+
+    _name = "cs.visit"
+    _description = "Guest Visit"
+    _order = "callback_deadline, id"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _check_company_auto = True
+
+    # A guest has at most one visit waiting for its callback in a company:
+    # two departments reporting at the same instant end in one visit.
+    _pending_unique = models.UniqueIndex(
+        "(partner_id, company_id) WHERE callback_state = 'pending'",
+        "A guest has one visit waiting for a callback per company.",
+    )
+
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Guest",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    consumption_ids = fields.One2many("cs.consumption", "visit_id", string="Consumption")
+    date_start = fields.Datetime(compute="_compute_dates", store=True, string="From")
+    date_end = fields.Datetime(compute="_compute_dates", store=True, string="To")
+    amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+    department_ids = fields.Many2many(
+        "cs.service.department",
+        string="Departments",
+        compute="_compute_department_ids",
+        search="_search_department_ids",
+    )
+    consumption_count = fields.Integer(compute="_compute_department_ids")
+
+    # Callback (R15)
+    callback_deadline = fields.Datetime(
+        required=True,
+        readonly=True,
+        index=True,
+        help="The first consumption's date plus the callback delay. It never moves.",
+    )
+    callback_state = fields.Selection(
+        CALLBACK_STATES,
+        required=True,
+        default="pending",
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+    callback_user_id = fields.Many2one(
+        "res.users",
+        string="Calls Back",
+        ondelete="set null",
+        index=True,
+        tracking=True,
+        help="The archive owner, or the CS staff member whose turn it was.",
+    )
+    callback_date = fields.Datetime(string="Called Back On", readonly=True, copy=False)
+    callback_on_time = fields.Boolean(
+        string="Called Back in Time",
+        readonly=True,
+        copy=False,
+        help="The callback came before the deadline.",
+    )
+    callback_log_id = fields.Many2one(
+        "cs.contact.log",
+        string="Callback Record",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    contact_log_ids = fields.One2many("cs.contact.log", "visit_id", string="Calls")
+    satisfaction = fields.Selection(related="callback_log_id.satisfaction", store=True, index=True)
+    feedback = fields.Text(related="callback_log_id.feedback", string="What the Guest Said")
+    callback_overdue = fields.Boolean(
+        compute="_compute_callback_overdue", search="_search_callback_overdue"
+    )
+    callback_escalated = fields.Boolean(readonly=True, copy=False)
+    # The guest as the archive describes them, read as superuser: the queue
+    # needs the VIP level and the rest hours, not the archive's content.
+    vip_level = fields.Char(string="VIP Level", compute="_compute_guest_info")
+    guest_resting_hours = fields.Char(
+        compute="_compute_guest_info",
+        help="The guest's do-not-disturb hours: never call then.",
+    )
+    guest_resting_now = fields.Boolean(
+        string="Guest Resting",
+        compute="_compute_guest_info",
+        help="It is now within the guest's rest hours: do not call.",
+    )
+
+    # ------------------------------------------------------------
+    # Compute and search
+    # ------------------------------------------------------------
+
+    @api.depends("consumption_ids.consumption_date")
+    def _compute_dates(self):
+        for visit in self:
+            dates = visit.consumption_ids.mapped("consumption_date")
+            visit.date_start = min(dates) if dates else visit.date_start
+            visit.date_end = max(dates) if dates else visit.date_end
+
+    @api.depends("consumption_ids.amount_total")
+    def _compute_amount_total(self):
+        for visit in self:
+            visit.amount_total = sum(visit.consumption_ids.mapped("amount_total"))
+
+    @api.depends("consumption_ids.department_id")
+    def _compute_department_ids(self):
+        groups = (
+            self.env["cs.consumption"]
+            .sudo()
+            ._read_group([("visit_id", "in", self.ids)], ["visit_id", "department_id"], ["__count"])
+        )
+        departments, counts = defaultdict(list), defaultdict(int)
+        for visit, department, count in groups:
+            departments[visit.id].append(department.id)
+            counts[visit.id] += count
+        for visit in self:
+            visit.department_ids = [fields.Command.set(departments[visit.id])]
+            visit.consumption_count = counts[visit.id]
+
+    def _search_department_ids(self, operator, value):
+        return [("consumption_ids.department_id", operator, value)]
+
+    @api.depends_context("uid")
+    @api.depends("callback_state", "callback_deadline")
+    def _compute_callback_overdue(self):
+        now = fields.Datetime.now()
+        for visit in self:
+            visit.callback_overdue = (
+                visit.callback_state == "pending"
+                and visit.callback_deadline
+                and visit.callback_deadline < now
+            )
+
+    def _search_callback_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        overdue = Domain("callback_state", "=", "pending") & Domain(
+            "callback_deadline", "<", fields.Datetime.now()
+        )
+        return overdue if (operator == "=") == value else ~overdue
+
+    @api.depends_context("uid")
+    @api.depends("partner_id", "company_id")
+    def _compute_guest_info(self):
+        archives = self._archives()
+        # The VIP level is the archive's: shown only to who may read it.
+        readable = (
+            self.env["cs.guest.archive"]
+            .browse([a.id for a in archives.values() if a])
+            ._filtered_access("read")
+        )
+        levels = dict(
+            self.env["cs.guest.archive"]._fields["vip_level"]._description_selection(self.env)
+        )
+        for visit in self:
+            archive = archives[visit.id]
+            window = dnd_window(archive)
+            visit.guest_resting_hours = window and "–".join(window)
+            visit.guest_resting_now = bool(archive) and is_resting(archive, visit.partner_id)
+            visit.vip_level = (
+                levels.get(archive.vip_level)
+                if archive and archive.vip_level != "none" and archive.id in readable.ids
+                else False
+            )
+
+    @api.depends("partner_id", "date_start")
+    def _compute_display_name(self):
+        for visit in self:
+            date = visit.date_start and fields.Date.to_string(
+                fields.Date.context_today(visit, visit.date_start)
+            )
+            visit.display_name = " · ".join(filter(None, [visit.partner_id.name, date]))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # The callback closes through a contact record or an action, never by
+        # a direct write (the web client's or an RPC caller's).
+        if "callback_state" in vals and not self.env.context.get("cs_visit_transition"):
+            raise UserError(self.env._("A visit's callback closes when the callback is logged."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_log_callback(self):
+        """Call the guest: open a callback record for this visit, ready to fill in."""
+        self.ensure_one()
+        self.env["cs.contact.log"].check_access("create")
+        self._check_pending()
+        if self.guest_resting_now:
+            raise UserError(
+                self.env._(
+                    "%(guest)s is resting (%(hours)s): call after the rest hours.",
+                    guest=self.partner_id.display_name,
+                    hours=self.guest_resting_hours,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Callback"),
+            "res_model": "cs.contact.log",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_visit_id": self.id,
+                "default_contact_type": "callback",
+                "default_company_id": self.company_id.id,
+            },
+        }
+
+    def action_mark_not_needed(self):
+        """A manager decides this visit needs no call (the guest asked not to be called)."""
+        if not self.env.user.has_group("customer_service.group_cs_manager"):
+            raise UserError(self.env._("Only a CS manager may waive a callback."))
+        self._check_pending()
+        self._close("not_needed")
+        return True
+
+    def action_view_consumptions(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Consumption"),
+            "res_model": "cs.consumption",
+            "view_mode": "list,form",
+            "domain": [("visit_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------
+
+    @api.model
+    def _callback_delay(self):
+        param = self.env["ir.config_parameter"].sudo().get_param
+        return timedelta(days=int(param("customer_service.callback_delay_days", 3) or 3))
+
+    def _check_pending(self, error=UserError):
+        closed = self.filtered(lambda v: v.callback_state != "pending")
+        if closed:
+            raise error(
+                self.env._(
+                    "The visit %(visit)s has no pending callback: it was already closed.",
+                    visit=closed[0].display_name,
+                )
+            )
+
+    def _archives(self):
+        """The guest archive of each visit (or its guest's company), as superuser."""
+        partners = self.partner_id | self.partner_id.commercial_partner_id
+        archives = (
+            self.env["cs.guest.archive"]
+            .sudo()
+            .search_fetch(
+                [("partner_id", "in", partners.ids)],
+                ["partner_id", "company_id", "owner_id", "dnd_start", "dnd_end", "vip_level"],
+            )
+        )
+        by_key = {(a.partner_id.id, a.company_id.id): a for a in archives}
+        return {
+            visit.id: by_key.get((visit.partner_id.id, visit.company_id.id))
+            or by_key.get((visit.partner_id.commercial_partner_id.id, visit.company_id.id))
+            for visit in self
+        }
+
+    @api.model
+    def _assign(self, vals_list):
+        """Set ``visit_id`` in consumption values: the guest's pending visit, or a new one.
+
+        One search for the batch, one create for the visits it opens. A credit
+        note joins the visit of what it takes back. The unique index on the
+        pending visit turns a concurrent opening into a retry, never into two
+        visits. Returns the visits this batch opened.
+        """
+        Visit = self.sudo()
+        Consumption = self.env["cs.consumption"].sudo()
+        reversed_ids = {vals["reversed_id"] for vals in vals_list if vals.get("reversed_id")}
+        reversed_visits = {
+            c.id: c.visit_id.id for c in Consumption.browse(reversed_ids).exists() if c.visit_id
+        }
+        keyed = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("visit_id"):
+                continue
+            if not vals.get("partner_id"):
+                continue  # the required field refuses it, in the ORM's words
+            if vals.get("reversed_id") in reversed_visits:
+                vals["visit_id"] = reversed_visits[vals["reversed_id"]]
+                continue
+            company_id = vals.get("company_id") or self.env.company.id
+            keyed[(vals["partner_id"], company_id)].append(vals)
+        if not keyed:
+            return Visit
+        partner_ids = {partner_id for partner_id, __ in keyed}
+        company_ids = {company_id for __, company_id in keyed}
+        pending = {
+            (v.partner_id.id, v.company_id.id): v.id
+            for v in Visit.search_fetch(
+                [
+                    ("callback_state", "=", "pending"),
+                    ("partner_id", "in", list(partner_ids)),
+                    ("company_id", "in", list(company_ids)),
+                ],
+                ["partner_id", "company_id"],
+            )
+        }
+        now = fields.Datetime.now()
+        delay = self._callback_delay()
+        new_keys = [key for key in keyed if key not in pending]
+        new_vals = []
+        for partner_id, company_id in new_keys:
+            dates = [
+                fields.Datetime.to_datetime(vals.get("consumption_date")) or now
+                for vals in keyed[(partner_id, company_id)]
+            ]
+            new_vals.append(
+                {
+                    "partner_id": partner_id,
+                    "company_id": company_id,
+                    "callback_deadline": min(dates) + delay,
+                }
+            )
+        new = create_or_retry(
+            Visit.with_context(tracking_disable=True, mail_create_nolog=True),
+            new_vals,
+            "cs_visit_pending_unique",
+        ).with_env(Visit.env)
+        pending.update({key: visit.id for key, visit in zip(new_keys, new, strict=True)})
+        for key, vals_group in keyed.items():
+            for vals in vals_group:
+                vals["visit_id"] = pending[key]
+        return new
+
+    def _schedule_callbacks(self):
+        """Give each new visit its caller and one callback activity.
+
+        The archive owner calls back; otherwise the CS staff take turns, the
+        turns drawn from a sequence so that they continue over batches.
+        """
+        if not self:
+            return
+        archives = self._archives()
+        unowned = sum(1 for v in self if not (archives[v.id] and archives[v.id].owner_id))
+        team = self._callback_team() if unowned else self.env["res.users"]
+        turns = iter(
+            self.env["cs.consumption"]._draw_numbers(
+                self.env.ref("customer_service.seq_cs_callback_turn"), unowned
+            )
+            if team
+            else ()
+        )
+        activity_type = self.env.ref("customer_service.mail_activity_type_callback")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        notes = self._callback_notes(archives)
+        activity_vals, by_user = [], defaultdict(list)
+        for visit in self:
+            archive = archives[visit.id]
+            user = archive and archive.owner_id
+            if not user and team:
+                user = team[next(turns) % len(team)]
+            if not user:
+                continue
+            by_user[user].append(visit.id)
+            activity_vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": visit.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(visit, visit.callback_deadline),
+                    "note": notes[visit.id],
+                }
+            )
+        for user, ids in by_user.items():
+            self.browse(ids).write({"callback_user_id": user.id})
+        # mail.activity reads its record's name one record at a time: compute
+        # the names of the whole batch first, in one go.
+        self.mapped("display_name")
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            activity_vals
+        )
+
+    def _refresh_callback_notes(self):
+        """Rewrite the open callback activity of visits that new consumption joined."""
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    (
+                        "activity_type_id",
+                        "=",
+                        self.env.ref("customer_service.mail_activity_type_callback").id,
+                    ),
+                ]
+            )
+        )
+        if not activities:
+            return
+        notes = self._callback_notes(self._archives())
+        for activity in activities:
+            note = notes.get(activity.res_id)
+            if note is not None:
+                activity.note = note
+
+    def _callback_notes(self, archives):
+        """What the caller needs to know: departments, total, rest hours."""
+        self.flush_recordset(["amount_total"])
+        groups = (
+            self.env["cs.consumption"]
+            .sudo()
+            ._read_group([("visit_id", "in", self.ids)], ["visit_id", "department_id"])
+        )
+        names = defaultdict(list)
+        for visit, department in groups:
+            names[visit.id].append(department.name)
+        notes = {}
+        for visit in self:
+            lines = [
+                self.env._(
+                    "%(departments)s, %(amount)s in all.",
+                    departments=", ".join(sorted(names[visit.id])),
+                    amount=format_amount(self.env, visit.amount_total, visit.currency_id),
+                )
+            ]
+            window = dnd_window(archives.get(visit.id))
+            if window:
+                lines.append(
+                    self.env._(
+                        "Do not call between %(start)s and %(end)s: the guest is resting.",
+                        start=window[0],
+                        end=window[1],
+                    )
+                )
+            notes[visit.id] = Markup("").join(Markup("<p>%s</p>") % line for line in lines)
+        return notes
+
+    def _callback_team(self):
+        """CS staff who take callbacks in turn when a guest has no owner."""
+        group = self.env.ref("customer_service.group_cs_user")
+        managers = self.env.ref("customer_service.group_cs_manager")
+        team = group.sudo().all_user_ids.filtered(
+            lambda u: u.active and not u.share and u not in managers.all_user_ids
+        )
+        return team.sorted("id") or group.sudo().all_user_ids.filtered("active").sorted("id")
+
+    def _close(self, state, log=None):
+        """Close pending visits as ``done`` (with the callback record) or ``not_needed``."""
+        pending = self.sudo().filtered(lambda v: v.callback_state == "pending")
+        if not pending:
+            return
+        transition = pending.with_context(cs_visit_transition=True)
+        if log:
+            in_time = transition.filtered(lambda v: log.contact_date <= v.callback_deadline)
+            for visits, on_time in ((in_time, True), (transition - in_time, False)):
+                visits.write(
+                    {
+                        "callback_state": state,
+                        "callback_log_id": log.id,
+                        "callback_date": log.contact_date,
+                        "callback_on_time": on_time,
+                    }
+                )
+        else:
+            transition.write({"callback_state": state})
+        if state == "done":
+            pending.activity_feedback(
+                ["customer_service.mail_activity_type_callback"],
+                feedback=self.env._("Called back: see the contact record."),
+                only_automated=False,
+            )
+        else:
+            pending.activity_unlink(
+                ["customer_service.mail_activity_type_callback"], only_automated=False
+            )
+
+    def _drop_empty(self):
+        """A visit whose consumption all went (a cancelled invoice) needs no call."""
+        self = self.exists()
+        counts = dict(
+            self.env["cs.consumption"]
+            .sudo()
+            ._read_group([("visit_id", "in", self.ids)], ["visit_id"], ["__count"])
+        )
+        empty = self.filtered(lambda v: not counts.get(v))
+        empty._close("not_needed")
+        (self - empty).filtered(lambda v: v.callback_state == "pending")._refresh_callback_notes()
+
+    @api.model
+    def _callback_kpis(self, domain, group_by=None):
+        """Visits due a callback, and those called back in time, per group.
+
+        The one count of the callback KPIs: the archive, the leaders' digest
+        and the reports read it here. ``group_by`` is a field to split on
+        (``partner_id``), or None for the totals. Returns {key: (due, on_time)}.
+        """
+        groupby = [group_by] if group_by else []
+        rows = self.sudo()._read_group(
+            Domain(domain) & Domain("callback_state", "!=", "not_needed"),
+            [*groupby, "callback_on_time"],
+            ["__count"],
+        )
+        result = defaultdict(lambda: [0, 0])
+        for row in rows:
+            key = row[0] if group_by else None
+            in_time, count = row[-2], row[-1]
+            result[key][0] += count
+            if in_time:
+                result[key][1] += count
+        return {key: tuple(value) for key, value in result.items()}
+
+    @api.model
+    def _cron_escalate_overdue_callbacks(self):
+        """Overdue callbacks go to the CS managers, once each."""
+        overdue = self.search([("callback_overdue", "=", True), ("callback_escalated", "=", False)])
+        if not overdue:
+            return
+        managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
+        overdue = overdue.with_context(mail_activity_quick_update=True)
+        for manager in managers:
+            overdue.activity_schedule(
+                "customer_service.mail_activity_type_callback_overdue", user_id=manager.id
+            )
+        overdue.callback_escalated = True
+
+
+def _float_time(value):
+    hours, minutes = divmod(round((value or 0.0) * 60), 60)
+    return f"{int(hours) % 24:02d}:{int(minutes):02d}"
+
+
+def dnd_window(archive):
+    """The archive's do-not-disturb hours as ("22:00", "08:30"), or None."""
+    if archive and archive.dnd_start != archive.dnd_end:
+        return _float_time(archive.dnd_start), _float_time(archive.dnd_end)
+    return None
+
+
+def is_resting(archive, partner, now=None):
+    """Whether it is now within the archive's rest hours, in the guest's time zone.
+
+    The guest's own time zone, else the hotel's (the company's), else UTC.
+    """
+    if not archive or archive.dnd_start == archive.dnd_end:
+        return False
+    tz_name = partner.tz or archive.company_id.partner_id.tz or "UTC"
+    try:
+        tz = pytz.timezone(tz_name)
+    except pytz.UnknownTimeZoneError:
+        tz = pytz.utc
+    now = pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz)
+    hour = now.hour + now.minute / 60.0
+    start, end = archive.dnd_start, archive.dnd_end
+    if start < end:
+        return start <= hour < end
+    return hour >= start or hour < end
