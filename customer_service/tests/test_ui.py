@@ -51,20 +51,28 @@ class TestUi(HttpCase):
     def test_liaison_reports_consumption_staff_calls_back(self):
         guest = self.env["res.partner"].create({"name": "Tour Guest 王"})
         liaison = self.env.ref("customer_service.user_cs_liaison_fnb")
-        self.start_tour("/odoo", "customer_service_liaison_consumption_tour", login=liaison.login)
-        consumption = self.env["cs.consumption"].search([("partner_id", "=", guest.id)])
-        self.assertEqual(consumption.department_id.code, "fnb")
-        self.assertEqual(consumption.reported_by_id, liaison)
-        self.assertEqual(consumption.amount_total, 576)
-        self.assertEqual(consumption.callback_state, "pending")
+        # Lunch and dinner: two reports of one stay.
+        for _meal in range(2):
+            self.start_tour(
+                "/odoo", "customer_service_liaison_consumption_tour", login=liaison.login
+            )
+        consumptions = self.env["cs.consumption"].search([("partner_id", "=", guest.id)])
+        self.assertEqual(len(consumptions), 2)
+        self.assertEqual(set(consumptions.department_id.mapped("code")), {"fnb"})
+        self.assertEqual(consumptions.reported_by_id, liaison)
+        self.assertEqual(consumptions.mapped("amount_total"), [576, 576])
+        visit = consumptions.visit_id
+        self.assertEqual(len(visit), 1, "one stay, one callback")
+        self.assertEqual(visit.callback_state, "pending")
 
         self.start_tour(
-            f"/odoo/action-customer_service.cs_consumption_action/{consumption.id}",
+            "/odoo/action-customer_service.cs_visit_action",
             "customer_service_callback_tour",
             login=self.staff.login,
         )
-        log = consumption.contact_log_ids
+        log = visit.contact_log_ids
         self.assertEqual(log.contact_type, "callback")
         self.assertEqual(log.satisfaction, "satisfied")
         self.assertEqual(log.user_id, self.staff)
-        self.assertEqual(consumption.callback_state, "done")
+        self.assertEqual(visit.callback_state, "done")
+        self.assertEqual(consumptions.mapped("callback_state"), ["done", "done"])

@@ -49,12 +49,26 @@ registry.category("web_tour.tours").add("customer_service_liaison_consumption_to
     ],
 });
 
-// CS staff call the guest back and note how satisfied they were.
+// CS staff open the callback queue: the guest's stay is one row, whatever
+// the departments reported. They call, note how satisfied the guest was, and
+// the whole stay is called back.
 registry.category("web_tour.tours").add("customer_service_callback_tour", {
     steps: () => [
         {
-            content: "Log the callback",
-            trigger: ".o_form_view button[name=action_log_callback]",
+            content: "The stay is one row of the queue",
+            trigger: ".o_list_view .o_data_row:contains(Tour Guest 王)",
+            run() {
+                const rows = [...document.querySelectorAll(".o_list_view .o_data_row")].filter(
+                    (row) => row.textContent.includes("Tour Guest 王")
+                );
+                if (rows.length !== 1) {
+                    throw new Error(`expected one row for the stay, got ${rows.length}`);
+                }
+            },
+        },
+        {
+            content: "Call the guest",
+            trigger: ".o_data_row:contains(Tour Guest 王) button[name=action_log_callback]",
             run: "click",
         },
         {
@@ -71,9 +85,9 @@ registry.category("web_tour.tours").add("customer_service_callback_tour", {
             run: "click",
         },
         {
-            content: "The callback is done",
+            content: "The stay is called back: nothing left to call",
             trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(已回访)",
+                ".o_list_view:not(:has(.o_data_row:contains(Tour Guest 王) button[name=action_log_callback]))",
         },
     ],
 });
