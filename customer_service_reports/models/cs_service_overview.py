@@ -29,14 +29,18 @@ class CsServiceOverview(models.TransientModel):
     )
     consumption_count = fields.Integer(string="Consumptions", compute="_compute_kpis")
     consumption_amount = fields.Monetary(compute="_compute_kpis")
-    callbacks_due = fields.Integer(compute="_compute_kpis")
+    callbacks_due = fields.Integer(
+        compute="_compute_kpis",
+        help="Guest visits that began in the period and owe a callback: one per stay, "
+        "whatever the departments it went through.",
+    )
     callbacks_on_time_rate = fields.Float(string="Callbacks in Time", compute="_compute_kpis")
     members_called_rate = fields.Float(string="Members Called Back", compute="_compute_kpis")
     contact_weeks_rate = fields.Float(string="Member Weeks with a Contact", compute="_compute_kpis")
     callbacks_overdue = fields.Integer(
         string="Overdue Callbacks",
         compute="_compute_kpis",
-        help="Pending past their deadline, now.",
+        help="Guest visits whose callback is pending past its deadline, now.",
     )
     dissatisfied_count = fields.Integer(string="Dissatisfied Guests", compute="_compute_kpis")
     reviews_due = fields.Integer(
@@ -53,7 +57,8 @@ class CsServiceOverview(models.TransientModel):
     @api.depends("date_from", "date_to")
     def _compute_kpis(self):
         Consumption = self.env["cs.consumption"]
-        overdue = Consumption.search_count([("callback_overdue", "=", True)])
+        # A stay owes one callback, whatever its departments: count visits.
+        overdue = self.env["cs.visit"].search_count([("callback_overdue", "=", True)])
         reviews = self.env["cs.guest.archive"].search_count(
             [("next_review_date", "<=", fields.Date.context_today(self))]
         )
@@ -130,16 +135,17 @@ class CsServiceOverview(models.TransientModel):
         )
 
     def action_open_callback_analysis(self):
-        return self._open(
-            "customer_service_reports.cs_callback_analysis_action", "consumption_date"
-        )
+        return self._open("customer_service_reports.cs_callback_analysis_action", "date_start")
 
     def action_open_archive_analysis(self):
         return self._open("customer_service_reports.cs_guest_archive_analysis_action")
 
     def action_open_overdue_callbacks(self):
-        action = self._open("customer_service.cs_consumption_action")
+        """The callback queue, on the visits the overdue count counts."""
+        action = self._open("customer_service.cs_visit_action")
         action["domain"] = [("callback_overdue", "=", True)]
+        # The domain is the count's: no default filter of the queue on top.
+        action["context"] = {"create": False}
         return action
 
     def action_open_report_wizard(self):

@@ -39,17 +39,23 @@ def _day(value):
 class ReportCsCallbackKpi(models.AbstractModel):
     """Callback and contact KPIs per staff member and month (R7, R15).
 
-    The definitions are the leaders' digest's (``cs.leader.digest._team_kpis``),
-    split by staff and month:
+    The definitions are the leaders' digest's (``cs.leader.digest._team_kpis``)
+    and ``cs.visit._callback_kpis``'s, split by staff and month. A guest's stay
+    owes one callback, whatever the departments it went through, so callbacks
+    count visits, not consumptions:
 
-    - callbacks due: consumptions the staff member calls back (``callback_user_id``),
-      dated in the month; in time: called back before their deadline;
+    - callbacks due: visits the staff member calls back (``callback_user_id``)
+      that began in the month, except those that need no callback; in time:
+      called back before their deadline;
     - members visited / called back: members (archives with a VIP level) among
-      those consumptions, and those of them whose callback is done (goal 100%);
+      the guests of those visits, and those of them with a visit called back
+      (goal 100%);
     - weeks with a contact: of the weeks of the month times the members the
       staff member owns, those in which they logged a contact with the member
       (R7: once a week);
     - satisfaction: the contact records the staff member logged in the month.
+
+    Guests are never named: the report holds counts only.
     """
 
     _name = "report.customer_service_reports.callback_kpi"
@@ -60,7 +66,7 @@ class ReportCsCallbackKpi(models.AbstractModel):
     _cs_constant_memory = False
 
     def _cs_model(self):
-        return "cs.consumption"
+        return "cs.visit"
 
     def _cs_title(self):
         return self.env._("Callback and Contact KPIs per Staff and Month")
@@ -97,25 +103,29 @@ class ReportCsCallbackKpi(models.AbstractModel):
             sheet.insert_chart(table.row + 1, 2, chart)
 
     def _cs_kpi_rows(self, filters, records=None):
-        """One tuple per staff member and month, in the order of COLUMNS."""
-        Consumption = self.env["cs.consumption"]
+        """One tuple per staff member and month, in the order of COLUMNS.
+
+        ``records``: visits picked in the callback queue, or none.
+        """
+        Visit = self.env["cs.visit"]
         Log = self.env["cs.contact.log"]
         due = (
             Domain("callback_state", "!=", "not_needed")
             & Domain("callback_user_id", "!=", False)
-            & self._cs_filter_domain(
-                filters, "consumption_date", "callback_user_id", records=records
-            )
+            & self._cs_filter_domain(filters, "date_start", "callback_user_id", records=records)
         )
         contact = Domain("user_id", "!=", False) & self._cs_filter_domain(
-            filters, "contact_date", "user_id", id_field="consumption_id", records=records
+            filters, "contact_date", "user_id", id_field="visit_id", records=records
         )
         if filters["departments"]:
-            due &= Domain("department_id", "in", filters["departments"].ids)
+            # Visits that went through one of the departments, first or later in the stay.
+            due &= Domain("department_ids", "in", filters["departments"].ids)
 
+        # Counted as cs.visit._callback_kpis counts them, on two keys (staff
+        # and month) where it takes one; read as the user, within their companies.
         callbacks = defaultdict(lambda: [0, 0])  # (user, month) -> [due, in time]
-        for user, month, on_time, count in Consumption._read_group(
-            due, ["callback_user_id", "consumption_date:month", "callback_on_time"], ["__count"]
+        for user, month, on_time, count in Visit._read_group(
+            due, ["callback_user_id", "date_start:month", "callback_on_time"], ["__count"]
         ):
             callbacks[user, _day(month)][0] += count
             if on_time:
@@ -127,9 +137,9 @@ class ReportCsCallbackKpi(models.AbstractModel):
         member_partners = members.partner_id
         visited = defaultdict(set)
         called = defaultdict(set)
-        for user, month, partner, state in Consumption._read_group(
+        for user, month, partner, state in Visit._read_group(
             due & Domain("partner_id", "in", member_partners.ids),
-            ["callback_user_id", "consumption_date:month", "partner_id", "callback_state"],
+            ["callback_user_id", "date_start:month", "partner_id", "callback_state"],
         ):
             visited[user, _day(month)].add(partner)
             if state == "done":

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.customer_service.models.cs_consumption import CALLBACK_STATES
+from odoo.addons.customer_service.models.cs_visit import CALLBACK_STATES
 
 
 class CsConsumptionAnalysis(models.Model):

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
@@ -20,15 +21,26 @@ class TestAnalysis(ReportsCase):
         super().setUpClass()
         staff = cls.users["staff"]
         cls.member = cls._create_archive("CSREP Analysis Member", "top_secret", vip_level="gold")
-        cls.visit = cls._consume(cls.member, datetime(2031, 3, 10, 12), 300, quantity=2)
+        # One stay: dinner, then the front office the same evening.
+        cls.dinner = cls._consume(cls.member, datetime(2031, 3, 10, 12), 300, quantity=2)
+        cls.room = cls._consume(cls.member, datetime(2031, 3, 10, 18), 50, cls.front)
+        cls.stay = cls.dinner.visit_id
+        cls._log(
+            cls.member,
+            datetime(2031, 3, 11, 8),
+            staff,
+            contact_type="callback",
+            outcome="no_answer",
+        )
         cls._log(
             cls.member,
             datetime(2031, 3, 11, 12),
             staff,
             contact_type="callback",
-            consumption_id=cls.visit.id,
+            consumption_id=cls.room.id,
             satisfaction="average",
         )
+        # After the callback: a second stay, a visit of its own.
         cls.other = cls._consume(cls.member, datetime(2031, 4, 10, 12), 50, cls.front)
 
     def test_consumption_analysis_ties_to_consumption(self):
@@ -46,25 +58,105 @@ class TestAnalysis(ReportsCase):
         self.assertEqual(count, orm_count)
         self.assertAlmostEqual(amount, orm_amount)
         self.assertGreaterEqual(items, 2)
-        row = Analysis.search([("consumption_id", "=", self.visit.id)])
+        row = Analysis.search([("consumption_id", "=", self.dinner.id)])
         self.assertEqual(row.amount_total, 600)
         self.assertEqual(row.quantity, 2)
         self.assertEqual(row.department_id, self.fnb)
 
-    def test_callback_analysis(self):
+    def test_callback_analysis_one_row_per_visit(self):
         self.env.flush_all()
-        row = (
-            self.env["cs.callback.analysis"]
-            .with_user(self.users["staff"])
-            .search([("consumption_id", "=", self.visit.id)])
-        )
+        Analysis = self.env["cs.callback.analysis"].with_user(self.users["staff"])
+        rows = Analysis.search([("partner_id", "=", self.member.partner_id.id)])
+        self.assertEqual(self.room.visit_id, self.stay)
+        self.assertEqual(len(rows), 2, "three consumptions, two stays")
+        self.assertEqual(rows.visit_id, self.stay | self.other.visit_id)
+        row = rows.filtered(lambda r: r.visit_id == self.stay)
+        self.assertEqual(row.id, self.stay.id)
+        self.assertEqual(row.date_start, datetime(2031, 3, 10, 12))
+        self.assertEqual(row.date_end, datetime(2031, 3, 10, 18))
+        self.assertEqual(row.department_id, self.fnb, "the first consumption's")
+        self.assertEqual(row.department_count, 2)
+        self.assertEqual(row.consumption_count, 2)
+        self.assertAlmostEqual(row.amount_total, 650)
+        self.assertEqual(row.callback_deadline, self.stay.callback_deadline)
+        self.assertEqual(row.callback_user_id, self.users["staff"])
         self.assertTrue(row.callback_on_time)
         self.assertTrue(row.is_member)
         self.assertEqual(row.callback_state, "done")
-        self.assertEqual(row.first_callback_date, datetime(2031, 3, 11, 12))
+        # The unanswered call was the first; the one that reached the guest closed it.
+        self.assertEqual(row.first_callback_date, datetime(2031, 3, 11, 8))
+        self.assertEqual(row.callback_date, datetime(2031, 3, 11, 12))
         self.assertAlmostEqual(row.delay_hours, 24.0)
-        self.assertEqual(row.callback_count, 1)
+        self.assertEqual(row.callback_count, 2)
         self.assertEqual(row.satisfaction, "average")
+        second = rows - row
+        self.assertEqual(second.callback_state, "pending")
+        self.assertEqual(second.department_id, self.front)
+        self.assertEqual(second.callback_count, 0)
+        self.assertFalse(second.first_callback_date)
+        self.assertFalse(second.delay_hours)
+        # Searching a department finds the visits it was part of, first or not.
+        self.assertEqual(
+            Analysis.search(
+                [
+                    ("partner_id", "=", self.member.partner_id.id),
+                    ("department_ids", "=", self.front.id),
+                ]
+            ),
+            rows,
+        )
+
+    def test_callback_analysis_ties_to_the_callback_kpis(self):
+        self.env.flush_all()
+        staff = self.users["staff"]
+        period = [
+            ("date_start", ">=", datetime(2031, 3, 1)),
+            ("date_start", "<", datetime(2031, 5, 1)),
+        ]
+        groups = (
+            self.env["cs.callback.analysis"]
+            .with_user(staff)
+            ._read_group(period, ["callback_on_time"], ["__count"])
+        )
+        due = sum(count for _on_time, count in groups)
+        on_time = sum(count for in_time, count in groups if in_time)
+        self.assertEqual((due, on_time), self.env["cs.visit"]._callback_kpis(period)[None])
+        self.assertGreaterEqual(due, 2)
+
+    def test_callback_analysis_skips_visits_without_callback(self):
+        self.env.flush_all()
+        self.other.visit_id.with_user(self.users["manager"]).action_mark_not_needed()
+        self.env.flush_all()
+        rows = (
+            self.env["cs.callback.analysis"]
+            .with_user(self.users["staff"])
+            .search([("partner_id", "=", self.member.partner_id.id)])
+        )
+        self.assertEqual(rows.visit_id, self.stay)
+
+    def test_callback_analysis_keeps_companies_apart(self):
+        company = self.env["res.company"].create({"name": "CSREP Other Resort"})
+        guest = self.env["res.partner"].create({"name": "CSREP Other Resort Guest"})
+        consumption = (
+            self.env["cs.consumption"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": guest.id,
+                    "department_id": self.fnb.id,
+                    "company_id": company.id,
+                    "consumption_date": datetime(2031, 3, 10, 12),
+                    "line_ids": [Command.create({"name": "Spa", "price_unit": 80.0})],
+                }
+            )
+        )
+        self.assertEqual(consumption.visit_id.company_id, company)
+        self.env.flush_all()
+        domain = [("visit_id", "=", consumption.visit_id.id)]
+        self.assertEqual(len(self.env["cs.callback.analysis"].search(domain)), 1)
+        self.assertFalse(
+            self.env["cs.callback.analysis"].with_user(self.users["manager"]).search(domain)
+        )
 
     def test_analyses_are_for_cs_staff_only(self):
         for model in ("cs.consumption.analysis", "cs.callback.analysis"):
@@ -80,20 +172,43 @@ class TestAnalysis(ReportsCase):
             self.assertEqual(
                 form.consumption_count, self.env["cs.consumption"].search_count(PERIOD)
             )
-            self.assertGreaterEqual(form.consumption_amount, 650)
-            self.assertGreaterEqual(form.callbacks_due, 2)
-            self.assertGreater(form.callbacks_on_time_rate, 0)
+            self.assertGreaterEqual(form.consumption_amount, 700)
+            # Visits, as the callback KPIs count them: not one per consumption.
+            due, on_time = self.env["cs.visit"]._callback_kpis(
+                [
+                    ("date_start", ">=", datetime(2031, 3, 1)),
+                    ("date_start", "<", datetime(2031, 5, 1)),
+                ]
+            )[None]
+            self.assertEqual(form.callbacks_due, due)
+            self.assertAlmostEqual(form.callbacks_on_time_rate, on_time / due)
         overview = form.record
         action = overview.action_open_consumption_analysis()
         self.assertEqual(action["res_model"], "cs.consumption.analysis")
         self.assertEqual(action["domain"][0], ("consumption_date", ">=", "2031-03-01 00:00:00"))
         self.assertEqual(overview.action_open_report_wizard()["res_model"], "cs.report.wizard")
-        self.assertEqual(
-            overview.action_open_callback_analysis()["res_model"], "cs.callback.analysis"
-        )
-        self.assertTrue(overview.action_open_overdue_callbacks()["domain"])
+        action = overview.action_open_callback_analysis()
+        self.assertEqual(action["res_model"], "cs.callback.analysis")
+        self.assertEqual(action["domain"][0], ("date_start", ">=", "2031-03-01 00:00:00"))
         with self.assertRaises(AccessError):
             self.env["cs.service.overview"].with_user(self.users["staff"]).create({})
+
+    def test_overview_counts_overdue_visits(self):
+        manager = self.users["manager"]
+        Overview = self.env["cs.service.overview"].with_user(manager)
+        before = Overview.create({}).callbacks_overdue
+        # A stay long past, through two departments, never called back.
+        guest = self._create_archive("CSREP Overdue Guest")
+        self._consume(guest, datetime(2021, 1, 5, 12))
+        self._consume(guest, datetime(2021, 1, 5, 20), department=self.front)
+        overview = Overview.create({})
+        self.assertEqual(overview.callbacks_overdue, before + 1, "one visit, not two consumptions")
+        action = overview.action_open_overdue_callbacks()
+        self.assertEqual(action["res_model"], "cs.visit")
+        self.assertEqual(action["id"], self.env.ref("customer_service.cs_visit_action").id)
+        overdue = self.env["cs.visit"].with_user(manager).search(action["domain"])
+        self.assertEqual(len(overdue), overview.callbacks_overdue)
+        self.assertIn(guest.partner_id, overdue.partner_id)
 
     def test_menus(self):
         menu = self.env.ref("customer_service_reports.cs_service_overview_menu")
