@@ -17,9 +17,10 @@ def create_or_retry(model, vals_list, index_name):
     if not vals_list:
         return model.browse()
     try:
-        with model.env.cr.savepoint():
+        # No flush: create() inserts at once, and flushing here would run
+        # the transaction's pending hooks (tracking) on every call.
+        with model.env.cr.savepoint(flush=False):
             records = model.create(vals_list)
-            model.env.flush_all()
     except errors.UniqueViolation as exc:
         if exc.diag.constraint_name != index_name:
             raise

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -50,6 +50,7 @@ class CsConsumption(models.Model):
         required=True, index=True, default=fields.Datetime.now, tracking=True
     )
     line_ids = fields.One2many("cs.consumption.line", "consumption_id", string="Items", copy=True)
+    # Create fills it in (_fill_stored_values): a new row is inserted once.
     amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
     source = fields.Selection(
         [("manual", "Quick Entry"), ("import", "Import"), ("invoice", "Invoice")],
@@ -85,12 +86,16 @@ class CsConsumption(models.Model):
         readonly=True,
         copy=False,
         ondelete="restrict",
-        check_company=True,
+        # Set by the folding alone, always in the consumption's company: no
+        # company check per row on every import.
     )
-    callback_deadline = fields.Datetime(related="visit_id.callback_deadline", store=True)
-    callback_state = fields.Selection(related="visit_id.callback_state", store=True, index=True)
-    callback_on_time = fields.Boolean(related="visit_id.callback_on_time", store=True)
-    callback_user_id = fields.Many2one(related="visit_id.callback_user_id", store=True, index=True)
+    # Not stored: they are the visit's and cannot drift from it, and closing
+    # a visit writes no row of its consumption. Searching them joins the
+    # visit.
+    callback_deadline = fields.Datetime(related="visit_id.callback_deadline")
+    callback_state = fields.Selection(related="visit_id.callback_state")
+    callback_on_time = fields.Boolean(related="visit_id.callback_on_time")
+    callback_user_id = fields.Many2one(related="visit_id.callback_user_id")
     callback_overdue = fields.Boolean(
         compute="_compute_callback_overdue", search="_search_callback_overdue"
     )
@@ -151,6 +156,7 @@ class CsConsumption(models.Model):
         self._check_guest_companies(vals_list)
         # R6, R15: each consumption joins its guest's visit, or opens one.
         new_visits = self.env["cs.visit"]._assign(vals_list)
+        self._fill_stored_values(vals_list)
         bulk = bulk or all(vals.get("source") == "invoice" for vals in vals_list)
         if bulk:
             # Imports and invoices bring thousands of rows: a "created" note,
@@ -163,11 +169,7 @@ class CsConsumption(models.Model):
             )
         else:
             consumptions = super().create(vals_list)
-        visits = consumptions.sudo().visit_id
-        new_visits._schedule_callbacks()
-        (visits - new_visits).filtered(
-            lambda v: v.callback_state == "pending"
-        )._refresh_callback_notes()
+        consumptions.sudo().visit_id._sync_callback_activities(new_visits)
         # R4: returning guests earn points on what they consume.
         self.env["loyalty.card"]._cs_award_consumption_points(consumptions, new=True)
         return consumptions
@@ -199,7 +201,7 @@ class CsConsumption(models.Model):
             self._check_guest_companies(values)
             new_visits = self.env["cs.visit"]._assign(values)
             consumption.visit_id = values[0]["visit_id"]
-            new_visits._schedule_callbacks()
+            consumption.sudo().visit_id._sync_callback_activities(new_visits)
         old_visits._drop_empty()
         return result
 
@@ -293,6 +295,35 @@ class CsConsumption(models.Model):
     # ------------------------------------------------------------
     # Business
     # ------------------------------------------------------------
+
+    @api.model
+    def _fill_stored_values(self, vals_list):
+        """Put the stored computes of new rows in their values.
+
+        Each row and item is then inserted once, complete, instead of being
+        inserted and updated again with its company and amounts (the ORM
+        still computes them after, finds the same values and writes nothing).
+        Odoo's precompute would do it through a new record per row, which
+        costs more than the update it saves.
+        """
+        Line = self.env["cs.consumption.line"]
+        for vals in vals_list:
+            company_id = vals.get("company_id") or self.env.company.id
+            total = 0.0
+            for command in vals.get("line_ids") or ():
+                if not (isinstance(command, (list, tuple)) and command[0] == Command.CREATE):
+                    total = None  # links or updates: let the compute add them up
+                    continue
+                line_vals = command[2]
+                line_vals.setdefault("company_id", company_id)
+                if "price_subtotal" not in line_vals:
+                    line_vals["price_subtotal"] = Line._subtotal(
+                        line_vals.get("quantity", 1.0), line_vals.get("price_unit", 0.0)
+                    )
+                if total is not None:
+                    total += line_vals["price_subtotal"]
+            if total is not None:
+                vals.setdefault("amount_total", total)
 
     @api.model
     def _check_guest_companies(self, vals_list):

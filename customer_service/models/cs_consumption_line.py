@@ -28,7 +28,11 @@ class CsConsumptionLine(models.Model):
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
         for line in self:
-            line.price_subtotal = line.quantity * line.price_unit
+            line.price_subtotal = self._subtotal(line.quantity, line.price_unit)
+
+    @api.model
+    def _subtotal(self, quantity, price_unit):
+        return (quantity or 0.0) * (price_unit or 0.0)
 
     @api.constrains("quantity", "price_unit")
     def _check_positive(self):

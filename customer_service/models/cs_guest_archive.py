@@ -360,10 +360,15 @@ class CsGuestArchive(models.Model):
             ._read_group([("partner_id", "in", partners.ids)], ["partner_id"], ["__count"])
         )
         Visit = self.env["cs.visit"].sudo()
-        visit_counts = dict(
-            Visit._read_group([("partner_id", "in", partners.ids)], ["partner_id"], ["__count"])
+        visit_counts = {
+            (partner, company): count
+            for partner, company, count in Visit._read_group(
+                [("partner_id", "in", partners.ids)], ["partner_id", "company_id"], ["__count"]
+            )
+        }
+        callbacks = Visit.with_context(allowed_company_ids=self.company_id.ids)._callback_kpis(
+            [("partner_id", "in", partners.ids)], ["partner_id", "company_id"]
         )
-        callbacks = Visit._callback_kpis([("partner_id", "in", partners.ids)], "partner_id")
         since = fields.Datetime.now() - relativedelta(weeks=KPI_WEEKS)
         Log = self.env["cs.contact.log"].sudo()
         log_counts = dict(
@@ -376,9 +381,10 @@ class CsGuestArchive(models.Model):
         contact_weeks = Counter(partner for partner, _week in weeks)
         for archive in self:
             partner = archive.partner_id
-            due, on_time = callbacks.get(partner, (0, 0))
+            # An archive is one guest in one company: so are its visits.
+            due, on_time = callbacks.get((partner, archive.company_id), (0, 0))
             archive.consumption_count = consumption_counts.get(partner, 0)
-            archive.visit_count = visit_counts.get(partner, 0)
+            archive.visit_count = visit_counts.get((partner, archive.company_id), 0)
             archive.contact_log_count = log_counts.get(partner, 0)
             archive.callback_on_time_rate = on_time / due if due else 0.0
             archive.contact_weeks_rate = contact_weeks[partner] / KPI_WEEKS

@@ -59,9 +59,9 @@ class CsVisit(models.Model):
         check_company=True,
     )
     consumption_ids = fields.One2many("cs.consumption", "visit_id", string="Consumption")
-    date_start = fields.Datetime(compute="_compute_dates", store=True, string="From")
-    date_end = fields.Datetime(compute="_compute_dates", store=True, string="To")
-    amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+    date_start = fields.Datetime(compute="_compute_totals", store=True, string="From")
+    date_end = fields.Datetime(compute="_compute_totals", store=True, string="To")
+    amount_total = fields.Monetary(compute="_compute_totals", store=True)
     department_ids = fields.Many2many(
         "cs.service.department",
         string="Departments",
@@ -132,17 +132,26 @@ class CsVisit(models.Model):
     # Compute and search
     # ------------------------------------------------------------
 
-    @api.depends("consumption_ids.consumption_date")
-    def _compute_dates(self):
+    @api.depends("consumption_ids.consumption_date", "consumption_ids.amount_total")
+    def _compute_totals(self):
+        # One grouped query for the batch: a joining consumption would
+        # otherwise read every consumption of its visit.
+        groups = {
+            visit.id: (total, start, end)
+            for visit, total, start, end in self.env["cs.consumption"]
+            .sudo()
+            ._read_group(
+                [("visit_id", "in", self._origin.ids)],
+                ["visit_id"],
+                ["amount_total:sum", "consumption_date:min", "consumption_date:max"],
+            )
+        }
         for visit in self:
-            dates = visit.consumption_ids.mapped("consumption_date")
-            visit.date_start = min(dates) if dates else visit.date_start
-            visit.date_end = max(dates) if dates else visit.date_end
-
-    @api.depends("consumption_ids.amount_total")
-    def _compute_amount_total(self):
-        for visit in self:
-            visit.amount_total = sum(visit.consumption_ids.mapped("amount_total"))
+            total, start, end = groups.get(visit._origin.id, (0.0, False, False))
+            visit.amount_total = total
+            # An emptied visit keeps its dates: it still happened.
+            visit.date_start = start or visit.date_start
+            visit.date_end = end or visit.date_end
 
     @api.depends("consumption_ids.department_id")
     def _compute_department_ids(self):
@@ -295,21 +304,58 @@ class CsVisit(models.Model):
 
     def _archives(self):
         """The guest archive of each visit (or its guest's company), as superuser."""
-        partners = self.partner_id | self.partner_id.commercial_partner_id
+        by_key = self._archives_by_key({(v.partner_id.id, v.company_id.id) for v in self})
+        return {visit.id: by_key[(visit.partner_id.id, visit.company_id.id)] for visit in self}
+
+    @api.model
+    def _archives_by_key(self, keys):
+        """{(partner id, company id): archive of the guest or of its company, or None}.
+
+        Read as superuser, and only what a call needs: the owner, the rest
+        hours and the VIP level. A liaison who reports a consumption learns
+        nothing of the archive.
+        """
+        partners = self.env["res.partner"].sudo().browse({partner_id for partner_id, __ in keys})
         archives = (
             self.env["cs.guest.archive"]
             .sudo()
             .search_fetch(
-                [("partner_id", "in", partners.ids)],
+                [("partner_id", "in", (partners | partners.commercial_partner_id).ids)],
                 ["partner_id", "company_id", "owner_id", "dnd_start", "dnd_end", "vip_level"],
             )
         )
-        by_key = {(a.partner_id.id, a.company_id.id): a for a in archives}
+        found = {(a.partner_id.id, a.company_id.id): a for a in archives}
+        commercial = {p.id: p.commercial_partner_id.id for p in partners}
         return {
-            visit.id: by_key.get((visit.partner_id.id, visit.company_id.id))
-            or by_key.get((visit.partner_id.commercial_partner_id.id, visit.company_id.id))
-            for visit in self
+            (partner_id, company_id): found.get((partner_id, company_id))
+            or found.get((commercial[partner_id], company_id))
+            for partner_id, company_id in keys
         }
+
+    @api.model
+    def _callers(self, keys):
+        """Who calls each new visit back: the archive owner, else CS staff in turn.
+
+        The turns are drawn from a sequence so that they go on over batches.
+        """
+        archives = self._archives_by_key(keys)
+        unowned = [key for key in keys if not (archives[key] and archives[key].owner_id)]
+        team = self._callback_team() if unowned else self.env["res.users"]
+        turns = iter(
+            self.env["cs.consumption"]._draw_numbers(
+                self.env.ref("customer_service.seq_cs_callback_turn"), len(unowned)
+            )
+            if team
+            else ()
+        )
+        callers = {}
+        for key in keys:
+            archive = archives[key]
+            if archive and archive.owner_id:
+                callers[key] = archive.owner_id.id
+            elif team:
+                callers[key] = team[next(turns) % len(team)].id
+        return callers
 
     @api.model
     def _assign(self, vals_list):
@@ -355,6 +401,7 @@ class CsVisit(models.Model):
         now = fields.Datetime.now()
         delay = self._callback_delay()
         new_keys = [key for key in keyed if key not in pending]
+        callers = self._callers(new_keys) if new_keys else {}
         new_vals = []
         for partner_id, company_id in new_keys:
             dates = [
@@ -366,6 +413,7 @@ class CsVisit(models.Model):
                     "partner_id": partner_id,
                     "company_id": company_id,
                     "callback_deadline": min(dates) + delay,
+                    "callback_user_id": callers.get((partner_id, company_id), False),
                 }
             )
         new = create_or_retry(
@@ -379,83 +427,55 @@ class CsVisit(models.Model):
                 vals["visit_id"] = pending[key]
         return new
 
-    def _schedule_callbacks(self):
-        """Give each new visit its caller and one callback activity.
+    def _sync_callback_activities(self, new_visits):
+        """One callback activity per new visit; the others' brought up to date.
 
-        The archive owner calls back; otherwise the CS staff take turns, the
-        turns drawn from a sequence so that they continue over batches.
+        The activity's summary names the departments and the total, which
+        change as consumption joins; its note holds the guest's rest hours.
+        One read of the departments for the whole batch, one create.
         """
-        if not self:
+        pending = self.filtered(lambda v: v.callback_state == "pending")
+        if not pending:
             return
-        archives = self._archives()
-        unowned = sum(1 for v in self if not (archives[v.id] and archives[v.id].owner_id))
-        team = self._callback_team() if unowned else self.env["res.users"]
-        turns = iter(
-            self.env["cs.consumption"]._draw_numbers(
-                self.env.ref("customer_service.seq_cs_callback_turn"), unowned
-            )
-            if team
-            else ()
-        )
+        summaries = pending._callback_summaries()
         activity_type = self.env.ref("customer_service.mail_activity_type_callback")
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        joined = pending - new_visits
+        if joined:
+            for activity in Activity.search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", joined.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            ):
+                if activity.summary != summaries[activity.res_id]:
+                    activity.summary = summaries[activity.res_id]
+        new_visits = new_visits.filtered("callback_user_id")
+        if not new_visits:
+            return
+        archives = new_visits._archives()
         model_id = self.env["ir.model"]._get_id(self._name)
-        notes = self._callback_notes(archives)
-        activity_vals, by_user = [], defaultdict(list)
-        for visit in self:
-            archive = archives[visit.id]
-            user = archive and archive.owner_id
-            if not user and team:
-                user = team[next(turns) % len(team)]
-            if not user:
-                continue
-            by_user[user].append(visit.id)
-            activity_vals.append(
+        # mail.activity reads its record's name one record at a time: compute
+        # the names of the whole batch first, in one go.
+        new_visits.mapped("display_name")
+        Activity.create(
+            [
                 {
                     "res_model_id": model_id,
                     "res_id": visit.id,
                     "activity_type_id": activity_type.id,
-                    "user_id": user.id,
+                    "user_id": visit.callback_user_id.id,
                     "date_deadline": fields.Date.context_today(visit, visit.callback_deadline),
-                    "note": notes[visit.id],
+                    "summary": summaries[visit.id],
+                    "note": self._rest_note(archives[visit.id]),
                 }
-            )
-        for user, ids in by_user.items():
-            self.browse(ids).write({"callback_user_id": user.id})
-        # mail.activity reads its record's name one record at a time: compute
-        # the names of the whole batch first, in one go.
-        self.mapped("display_name")
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            activity_vals
+                for visit in new_visits
+            ]
         )
 
-    def _refresh_callback_notes(self):
-        """Rewrite the open callback activity of visits that new consumption joined."""
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    (
-                        "activity_type_id",
-                        "=",
-                        self.env.ref("customer_service.mail_activity_type_callback").id,
-                    ),
-                ]
-            )
-        )
-        if not activities:
-            return
-        notes = self._callback_notes(self._archives())
-        for activity in activities:
-            note = notes.get(activity.res_id)
-            if note is not None:
-                activity.note = note
-
-    def _callback_notes(self, archives):
-        """What the caller needs to know: departments, total, rest hours."""
-        self.flush_recordset(["amount_total"])
+    def _callback_summaries(self):
+        """{visit id: "Call back: Front Office, Food & Beverage · ¥ 2,036.00"}."""
         groups = (
             self.env["cs.consumption"]
             .sudo()
@@ -464,26 +484,25 @@ class CsVisit(models.Model):
         names = defaultdict(list)
         for visit, department in groups:
             names[visit.id].append(department.name)
-        notes = {}
-        for visit in self:
-            lines = [
-                self.env._(
-                    "%(departments)s, %(amount)s in all.",
-                    departments=", ".join(sorted(names[visit.id])),
-                    amount=format_amount(self.env, visit.amount_total, visit.currency_id),
-                )
-            ]
-            window = dnd_window(archives.get(visit.id))
-            if window:
-                lines.append(
-                    self.env._(
-                        "Do not call between %(start)s and %(end)s: the guest is resting.",
-                        start=window[0],
-                        end=window[1],
-                    )
-                )
-            notes[visit.id] = Markup("").join(Markup("<p>%s</p>") % line for line in lines)
-        return notes
+        return {
+            visit.id: self.env._(
+                "Call back: %(departments)s · %(amount)s",
+                departments=", ".join(sorted(names[visit.id])),
+                amount=format_amount(self.env, visit.amount_total, visit.currency_id),
+            )
+            for visit in self
+        }
+
+    @api.model
+    def _rest_note(self, archive):
+        window = dnd_window(archive)
+        if not window:
+            return False
+        return Markup("<p>%s</p>") % self.env._(
+            "Do not call between %(start)s and %(end)s: the guest is resting.",
+            start=window[0],
+            end=window[1],
+        )
 
     def _callback_team(self):
         """CS staff who take callbacks in turn when a guest has no owner."""
@@ -534,26 +553,29 @@ class CsVisit(models.Model):
         )
         empty = self.filtered(lambda v: not counts.get(v))
         empty._close("not_needed")
-        (self - empty).filtered(lambda v: v.callback_state == "pending")._refresh_callback_notes()
+        (self - empty)._sync_callback_activities(self.browse())
 
     @api.model
-    def _callback_kpis(self, domain, group_by=None):
+    def _callback_kpis(self, domain, group_by=()):
         """Visits due a callback, and those called back in time, per group.
 
         The one count of the callback KPIs: the archive, the leaders' digest
-        and the reports read it here. ``group_by`` is a field to split on
-        (``partner_id``), or None for the totals. Returns {key: (due, on_time)}.
+        and the reports read it here. It counts the visits of the current
+        companies only (it reads as superuser). ``group_by``: field names to
+        split on; returns {key: (due, on_time)}, the key a tuple of the
+        groups' values, or None without ``group_by``.
         """
-        groupby = [group_by] if group_by else []
+        group_by = [group_by] if isinstance(group_by, str) else list(group_by)
         rows = self.sudo()._read_group(
-            Domain(domain) & Domain("callback_state", "!=", "not_needed"),
-            [*groupby, "callback_on_time"],
+            Domain(domain)
+            & Domain("callback_state", "!=", "not_needed")
+            & Domain("company_id", "in", self.env.companies.ids),
+            [*group_by, "callback_on_time"],
             ["__count"],
         )
         result = defaultdict(lambda: [0, 0])
-        for row in rows:
-            key = row[0] if group_by else None
-            in_time, count = row[-2], row[-1]
+        for *keys, in_time, count in rows:
+            key = (keys[0] if len(keys) == 1 else tuple(keys)) if group_by else None
             result[key][0] += count
             if in_time:
                 result[key][1] += count

@@ -32,8 +32,10 @@ class LoyaltyCard(models.Model):
         "A guest holds one card of this program.",
     )
 
+    # Precomputed, so that the INSERT itself meets the index, inside the
+    # savepoint that turns the clash into a retry.
     cs_one_card_per_partner = fields.Boolean(
-        related="program_id.cs_one_card_per_partner", store=True
+        related="program_id.cs_one_card_per_partner", store=True, precompute=True
     )
 
     @api.model

@@ -89,10 +89,9 @@ class TestVisit(CustomerServiceCase):
         self.assertEqual(len(activity), 1, "one call per stay")
         self.assertEqual(activity.user_id, self.users["staff2"])
         # The activity names what the guest consumed: every department and the total.
-        note = html2plaintext(activity.note)
         for name in (self.front.name, self.fnb.name, self.spa.name):
-            self.assertIn(name, note)
-        self.assertIn("2,036.00", note)
+            self.assertIn(name, activity.summary)
+        self.assertIn("2,036.00", activity.summary)
         self.assertEqual(set(stay.mapped("callback_state")), {"pending"})
 
     def test_the_deadline_never_moves_and_an_overdue_visit_still_absorbs(self):
@@ -259,7 +258,8 @@ class TestVisit(CustomerServiceCase):
         dinner.unlink()
         self.assertEqual(visit.callback_state, "pending")
         self.assertEqual(visit.amount_total, 1000)
-        self.assertNotIn(self.fnb.name, str(self._activities(visit).note))
+        self.assertNotIn(self.fnb.name, self._activities(visit).summary)
+        self.assertIn("1,000.00", self._activities(visit).summary)
         room.unlink()
         self.assertEqual(visit.callback_state, "not_needed")
         self.assertFalse(self._activities(visit), "no call left to make")
@@ -321,7 +321,7 @@ class TestVisit(CustomerServiceCase):
         self.guest.tz = "Asia/Shanghai"
         visit = self._report(self.front, datetime(2026, 11, 20, 12)).visit_id
         self.assertEqual(visit.guest_resting_hours, "22:00–08:30")
-        self.assertIn("22:00", str(self._activities(visit).note))
+        self.assertIn("22:00", html2plaintext(self._activities(visit).note))
         Staff = visit.with_user(self.users["staff2"])
         with freeze_time("2026-11-20 15:00:00"):  # 23:00 in Shanghai
             Staff.invalidate_recordset()

@@ -48,13 +48,14 @@ class CsConsumptionAnalysis(models.Model):
                            c.company_id,
                            company.currency_id,
                            c.source,
-                           c.callback_state,
-                           c.callback_user_id,
+                           v.callback_state,
+                           v.callback_user_id,
                            COALESCE(l.item_count, 0) AS item_count,
                            COALESCE(l.quantity, 0) AS quantity,
                            COALESCE(c.amount_total, 0) AS amount_total
                       FROM cs_consumption c
                       JOIN res_company company ON company.id = c.company_id
+                 LEFT JOIN cs_visit v ON v.id = c.visit_id
                  LEFT JOIN (SELECT consumption_id,
                                    COUNT(*) AS item_count,
                                    SUM(quantity) AS quantity

@@ -1,14 +1,21 @@
-"""Ingesting consumption (issue 4): the business path against a bare model and COPY.
+"""Ingesting consumption: the business path against a bare model and COPY.
 
 10,000 consumptions of 3 items each go through the batch ``create`` used by
-imports (sequence, totals, callback deadline, owner or turn, callback
-activity). The baseline is the same rows created through a bare Odoo model
-with no business logic (a manual ``x_`` model); PostgreSQL ``COPY`` of the
-same rows into plain tables is the physical floor.
+imports (sequence, totals, folding into visits, callback owner or turn, one
+callback activity per visit, points). The baseline is the same rows created
+through a bare Odoo model with no business logic (a manual ``x_`` model);
+PostgreSQL ``COPY`` of the same rows into plain tables is the physical floor.
+
+Two spreads of guests: 1,000 guests (ten reports each, so about 1,000 visits
+and activities: the usual evening) and 10,000 guests (one visit each: the
+worst case). Wall time on a shared 2-core machine varies by a third between
+runs, so Python function calls are counted too, on a 2,000-row sample: they
+do not depend on the machine's noise.
 """
 
 import io
 import os
+import sys
 from datetime import datetime, timedelta
 
 from odoo import Command
@@ -18,6 +25,8 @@ from .run import Figure, timer
 COUNT = int(os.environ.get("BENCH_CONSUMPTIONS", 10000))
 BATCH = 1000
 GUESTS = 1000
+WORST_GUESTS = COUNT
+CALL_SAMPLE = 2000
 ITEMS = (("Set dinner", 2, 388.0), ("Red wine", 1, 680.0), ("Fruit platter", 1, 88.0))
 BARE = "x_cs_bench_consumption"
 BARE_LINE = "x_cs_bench_consumption_line"
@@ -72,24 +81,30 @@ def _bare_models(env):
 def populate(env, n):
     _bare_models(env)
     Partner = env["res.partner"]
+    # Guests for the usual spread, then as many again for the worst case, and
+    # a set for the call count: each pass meets guests with no visit yet.
+    wanted = 2 * GUESTS + WORST_GUESTS + CALL_SAMPLE
     have = Partner.search_count([("name", "=like", "Bench consumption guest %")])
-    if have < GUESTS:
-        Partner.create([{"name": f"Bench consumption guest {i}"} for i in range(have, GUESTS)])
+    if have < wanted:
+        Partner.create([{"name": f"Bench consumption guest {i}"} for i in range(have, wanted)])
 
 
-def _rows(env):
-    guests = env["res.partner"].search(
-        [("name", "=like", "Bench consumption guest %")], limit=GUESTS
+def _guest_ids(env):
+    return (
+        env["res.partner"].search([("name", "=like", "Bench consumption guest %")], order="id").ids
     )
-    departments = env["cs.service.department"].search([])
+
+
+def _rows(env, guest_ids, count=COUNT):
+    departments = env["cs.service.department"].search([]).ids
     start = datetime(2026, 11, 1, 12)
     return [
         (
-            guests[i % len(guests)].id,
-            departments[i % len(departments)].id,
-            start + timedelta(minutes=i),
+            guest_ids[i % len(guest_ids)],
+            departments[i % len(departments)],
+            start + timedelta(seconds=i),
         )
-        for i in range(COUNT)
+        for i in range(count)
     ]
 
 
@@ -156,23 +171,70 @@ def _copy(env, rows):
     cr.copy_expert("COPY bench_copy_line FROM STDIN", lines)
 
 
+class _CallCounter:
+    """Counts Python function calls, like cProfile's total, without its cost."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, frame, event, arg):
+        if event == "call":
+            self.calls += 1
+
+    def count(self, func, *args):
+        sys.setprofile(self)
+        try:
+            func(*args)
+        finally:
+            sys.setprofile(None)
+        return self.calls
+
+
+def _activities(env):
+    env.cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'cs.visit'")
+    return env.cr.fetchone()[0]
+
+
+def _visits(env):
+    env.cr.execute("SELECT count(*) FROM cs_visit")
+    return env.cr.fetchone()[0]
+
+
 def run(env, n):
-    rows = _rows(env)
+    guest_ids = _guest_ids(env)
+    usual = guest_ids[:GUESTS]
+    worst = guest_ids[2 * GUESTS : 2 * GUESTS + WORST_GUESTS]
+    sample = guest_ids[2 * GUESTS + WORST_GUESTS :]
+    rows = _rows(env, usual)
     with timer() as copy:
         _copy(env, rows)
     with timer() as bare:
         _bare(env, rows)
+    activities, visits = _activities(env), _visits(env)
     with timer() as business:
         _business(env, rows)
+    usual_activities = _activities(env) - activities
+    usual_visits = _visits(env) - visits
+    worst_rows = _rows(env, worst)
+    with timer() as bare_worst:
+        _bare(env, worst_rows)
+    activities = _activities(env)
+    with timer() as business_worst:
+        _business(env, worst_rows)
+    worst_activities = _activities(env) - activities
+    # Function calls on a sample: half the guests report twice, as in a stay.
+    sample_rows = _rows(env, sample[: CALL_SAMPLE // 2], CALL_SAMPLE)
+    bare_calls = _CallCounter().count(_bare, env, sample_rows)
+    business_calls = _CallCounter().count(_business, env, sample_rows)
     label = f"{COUNT} consumptions x {len(ITEMS)} items"
     return [
         Figure(
-            f"ingest {label}, s",
+            f"ingest {label}, {GUESTS} guests, s",
             business["seconds"],
             bare["seconds"],
             "s",
             "bare x_ model create, same rows",
-            goal=3,
+            goal=2,
         ),
         Figure(
             f"ingest {label}, vs COPY",
@@ -180,5 +242,37 @@ def run(env, n):
             copy["seconds"],
             "s",
             "PostgreSQL COPY, same rows (floor)",
+        ),
+        Figure(
+            f"callback activities, {GUESTS} guests",
+            usual_activities,
+            usual_visits,
+            "",
+            "visits opened (one activity each)",
+            goal=1,
+        ),
+        Figure(
+            f"ingest {label}, {WORST_GUESTS} guests, s",
+            business_worst["seconds"],
+            bare_worst["seconds"],
+            "s",
+            "bare x_ model, one visit per guest (worst)",
+            goal=2,
+        ),
+        Figure(
+            f"callback activities, {WORST_GUESTS} guests",
+            worst_activities,
+            WORST_GUESTS,
+            "",
+            "guests (one visit each)",
+            goal=1,
+        ),
+        Figure(
+            f"python calls, {CALL_SAMPLE} consumptions, k",
+            business_calls / 1000,
+            bare_calls / 1000,
+            "k",
+            "python calls of the bare model, same rows",
+            goal=2,
         ),
     ]
