@@ -58,7 +58,7 @@ class CsVisit(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-    consumption_ids = fields.One2many("cs.consumption", "visit_id", string="Consumption")
+    consumption_ids = fields.One2many("cs.consumption", "visit_id")
     date_start = fields.Datetime(compute="_compute_totals", store=True, string="From")
     date_end = fields.Datetime(compute="_compute_totals", store=True, string="To")
     amount_total = fields.Monetary(compute="_compute_totals", store=True)

@@ -100,13 +100,10 @@ def populate(env, n):
                   FROM generate_series(%(have)s, %(n)s - 1) s
             )
             INSERT INTO cs_consumption (name, company_id, partner_id, department_id,
-                                        consumption_date, amount_total, source, callback_state,
-                                        callback_deadline, callback_on_time, callback_user_id,
+                                        consumption_date, amount_total, source,
                                         create_uid, create_date, write_uid, write_date)
             SELECT 'BENCH/' || lpad(r.i::text, 7, '0'), %(company)s, g.partner_id, dep.id,
                    r.at, 100 + (r.i %% 900), 'import',
-                   CASE WHEN r.i %% 3 = 0 THEN 'pending' ELSE 'done' END,
-                   r.at + interval '3 days', r.i %% 3 = 1, g.owner_id,
                    1, now(), 1, now()
               FROM rows r
         CROSS JOIN counts c
@@ -114,6 +111,31 @@ def populate(env, n):
               JOIN departments dep ON dep.k = r.i %% c.d
             """,
             {"guests": GUESTS, "have": have, "n": n, "company": env.company.id},
+        )
+        # One closed visit per consumption (called back, or not needed), so
+        # that the summary has callback columns to write. None is pending:
+        # the partial unique index allows one pending visit per guest.
+        cr.execute(
+            """
+            CREATE TEMP TABLE bench_visit ON COMMIT DROP AS
+            SELECT nextval('cs_visit_id_seq') AS visit_id, c.id AS consumption_id,
+                   c.partner_id, c.company_id, c.consumption_date, c.amount_total,
+                   a.owner_id, c.id % 3 AS k
+              FROM cs_consumption c
+         LEFT JOIN cs_guest_archive a ON a.partner_id = c.partner_id
+             WHERE c.name LIKE 'BENCH/%' AND c.visit_id IS NULL;
+            INSERT INTO cs_visit (id, partner_id, company_id, date_start, date_end, amount_total,
+                                  callback_deadline, callback_state, callback_on_time,
+                                  callback_user_id, create_uid, create_date, write_uid,
+                                  write_date)
+            SELECT visit_id, partner_id, company_id, consumption_date, consumption_date,
+                   amount_total, consumption_date + interval '3 days',
+                   CASE WHEN k = 0 THEN 'not_needed' ELSE 'done' END, k = 1, owner_id,
+                   1, now(), 1, now()
+              FROM bench_visit;
+            UPDATE cs_consumption c SET visit_id = b.visit_id
+              FROM bench_visit b WHERE b.consumption_id = c.id;
+            """
         )
         cr.execute(
             """
@@ -127,7 +149,7 @@ def populate(env, n):
                AND NOT EXISTS (SELECT 1 FROM cs_consumption_line l WHERE l.consumption_id = c.id)
             """
         )
-        cr.execute("ANALYZE cs_consumption; ANALYZE cs_consumption_line")
+        cr.execute("ANALYZE cs_consumption; ANALYZE cs_consumption_line; ANALYZE cs_visit")
     cr.execute("ANALYZE cs_guest_archive")
 
 
@@ -156,11 +178,12 @@ def _summary_cells(env):
     env.cr.execute(
         """
         SELECT c.name, c.consumption_date, d.name->>'en_US', p.name, 1, c.amount_total,
-               c.source, c.callback_state, up.name, COALESCE(c.callback_on_time, FALSE)
+               c.source, v.callback_state, up.name, COALESCE(v.callback_on_time, FALSE)
           FROM cs_consumption c
+     LEFT JOIN cs_visit v ON v.id = c.visit_id
           JOIN cs_service_department d ON d.id = c.department_id
           JOIN res_partner p ON p.id = c.partner_id
-     LEFT JOIN res_users u ON u.id = c.callback_user_id
+     LEFT JOIN res_users u ON u.id = v.callback_user_id
      LEFT JOIN res_partner up ON up.id = u.partner_id
       ORDER BY c.consumption_date DESC, c.id DESC
         """
