@@ -11,6 +11,7 @@ from . import cs_archive_access_log
 from . import cs_archive_access_request
 from . import cs_archive_destruction
 from . import tier_definition
+from . import res_groups
 from . import res_partner
 from . import res_config_settings
 from . import cs_visit
@@ -38,3 +39,4 @@ from . import cs_retention_plan_template
 from . import cs_retention_plan
 from . import cs_greeting
 from . import mail_activity
+from . import mail_activity_mixin

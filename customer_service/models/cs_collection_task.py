@@ -330,14 +330,10 @@ class CsCollectionTask(models.Model):
 
     @api.model
     def _escalate_broken_promises(self):
-        """A broken promise goes to the CS managers, once."""
+        """A broken promise goes to the CS managers of its company, once."""
         broken = self.search([("promise_broken", "=", True), ("promise_escalated", "=", False)])
-        if not broken:
-            return
-        managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
-        summary = self.env._("A payment promise was broken")
-        for manager in managers:
-            broken.with_context(mail_activity_quick_update=True).activity_schedule(
-                "mail.mail_activity_data_todo", summary=summary, user_id=manager.id
-            )
-        broken.write({"promise_escalated": True})
+        broken._cs_escalate_to_managers(
+            "mail.mail_activity_data_todo",
+            "promise_escalated",
+            summary=self.env._("A payment promise was broken"),
+        )

@@ -811,12 +811,17 @@ class CsCompensation(models.Model):
         )
         if not overdue:
             return
-        leaders = self.env.ref("customer_service.group_cs_leader").sudo().all_user_ids
+        leaders = {company: company._cs_leaders() for company in overdue.company_id}
         # One limit lookup per leader, type and company, however many are overdue.
         limits = {}
         for compensation in overdue:
-            may = leaders.filtered(lambda u, c=compensation: c._may_countersign(u, limits))
-            for user in may | compensation.approver_id:
+            may = leaders[compensation.company_id].filtered(
+                lambda u, c=compensation: c._may_countersign(u, limits)
+            )
+            # The consulted leader too, unless they have left: no reminder
+            # goes to an archived or portal user.
+            approver = compensation.approver_id.filtered(lambda u: u.active and not u.share)
+            for user in may | approver:
                 compensation.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,

@@ -465,7 +465,7 @@ class CsComplaint(models.Model):
                     "%(count)s solution(s) proposed: a CS manager picks one.",
                     count=len(complaint.solution_ids.filtered(lambda s: s.state == "submitted")),
                 ),
-                partner_ids=self._cs_managers(complaint.company_id).partner_id.ids,
+                partner_ids=complaint.company_id._cs_managers().partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -686,9 +686,7 @@ class CsComplaint(models.Model):
         )
         if not overdue:
             return 0
-        managers_by_company = {
-            company: self._cs_managers(company) for company in overdue.company_id
-        }
+        managers_by_company = {company: company._cs_managers() for company in overdue.company_id}
         for complaint in overdue:
             managers = managers_by_company[complaint.company_id]
             body = self.env._(
@@ -863,29 +861,6 @@ class CsComplaint(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
 
-    @api.model
-    def _cs_managers(self, company):
-        """The CS managers of ``company``: managers who are neither leaders nor admins.
-
-        Falls back to everyone with manager rights when no one has the role alone.
-        """
-        manager = self.env.ref(GROUP_MANAGER).sudo()
-        above = (
-            self.env.ref("customer_service.group_cs_leader").sudo().all_user_ids
-            | self.env.ref("customer_service.group_cs_admin").sudo().all_user_ids
-        )
-        candidates = manager.all_user_ids.filtered(
-            lambda u: u.active and not u.share and company in u.company_ids
-        )
-        return (candidates - above) or candidates
-
-    @api.model
-    def _cs_leaders(self, company):
-        leader = self.env.ref("customer_service.group_cs_leader").sudo()
-        return leader.all_user_ids.filtered(
-            lambda u: u.active and not u.share and company in u.company_ids
-        )
-
     def _render_leader_report(self):
         """The major-complaint report as (content, extension): PDF, or HTML
         where the server has no wkhtmltopdf."""
@@ -902,7 +877,7 @@ class CsComplaint(models.Model):
     def _send_leader_report(self):
         """Post the written report to the leaders, with an activity for each (R14)."""
         for complaint in self:
-            leaders = self._cs_leaders(complaint.company_id)
+            leaders = complaint.company_id._cs_leaders()
             content, extension = complaint._render_leader_report()
             filename = f"{complaint.name}.{extension}"
             complaint.message_post(

@@ -55,15 +55,9 @@ class CsComplaintSolution(models.Model):
 
     @api.depends("company_id")
     def _compute_approver_user_ids(self):
-        managers = (
-            self.env.ref(GROUP_MANAGER)
-            .sudo()
-            .all_user_ids.filtered(lambda u: u.active and not u.share)
-        )
+        managers = self.env.ref(GROUP_MANAGER)
         for solution in self:
-            solution.approver_user_ids = managers.filtered(
-                lambda u, c=solution.company_id: c in u.company_ids
-            )
+            solution.approver_user_ids = managers._cs_active_users(solution.company_id)
 
     @api.constrains("estimated_cost")
     def _check_estimated_cost(self):
@@ -100,18 +94,41 @@ class CsComplaintSolution(models.Model):
     # ------------------------------------------------------------
 
     def action_approve(self):
-        """The manager picks this solution (R14.4), through tier validation."""
+        """The manager picks this solution (R14.4), through tier validation.
+
+        With several tiers, each approval but the last is recorded and the
+        solution waits for the next tier: the user is told so, not with an
+        error, which would roll the approval back. A user whose tier is not
+        the next one approves nothing, and is told whom it waits for.
+        """
         self.ensure_one()
-        self.validate_tier()
-        if self.state != "approved":
+        approved = self.review_ids.filtered(lambda r: r.status == "approved")
+        action = self.validate_tier()
+        if action or self.state == "approved":
+            return action or True  # the tier's comment wizard, or done
+        if not self.review_ids.filtered(lambda r: r.status == "approved") - approved:
+            # Tiers go in order: this user's turn has passed or not come.
+            waiting = self.review_ids.filtered(lambda r: r.status == "pending")
             raise UserError(
                 self.env._(
+                    "%(solution)s waits for another reviewer: %(review)s.",
+                    solution=self.name,
+                    review=waiting.sorted("sequence")[:1].name or "",
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
                     "Your approval of %(solution)s is recorded; it still waits for "
                     "other reviewers.",
                     solution=self.name,
-                )
-            )
-        return True
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_reject(self):
         """The manager turns this solution down."""

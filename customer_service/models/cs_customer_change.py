@@ -199,11 +199,12 @@ class CsCustomerChange(models.Model):
     # ------------------------------------------------------------
 
     def _change_recipients(self, finance):
-        """The salesperson of the partner and every finance user of the company."""
+        """The salesperson of the partner and ``finance``, the company's finance users."""
         self.ensure_one()
-        return (self.partner_id.user_id | finance).filtered(
+        salesperson = self.partner_id.user_id.filtered(
             lambda u: u.active and not u.share and self.company_id in u.company_ids
         )
+        return salesperson | finance
 
     def _notify_sales_and_finance(self):
         """One activity per recipient and change, created in one call, plus a note."""
@@ -216,9 +217,10 @@ class CsCustomerChange(models.Model):
         types = dict(self._fields["change_type"]._description_selection(self.env))
         vals_list = []
         bodies = {}
-        finance = self.env.ref("customer_service.group_cs_finance").sudo().all_user_ids
+        group = self.env.ref("customer_service.group_cs_finance")
+        finance = {company: group._cs_active_users(company) for company in self.company_id}
         for change in self:
-            recipients = change._change_recipients(finance)
+            recipients = change._change_recipients(finance[change.company_id])
             summary = self.env._(
                 "%(type)s: %(customer)s",
                 type=types[change.change_type],

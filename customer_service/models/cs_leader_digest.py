@@ -110,8 +110,8 @@ class CsLeaderDigest(models.AbstractModel):
     @api.model
     def _cron_send(self):
         """Mail the week's digest to every leader, each in their language."""
-        leaders = self.env.ref("customer_service.group_cs_leader").all_user_ids.filtered(
-            lambda u: u.active and not u.share and u.email
+        leaders = (
+            self.env.ref("customer_service.group_cs_leader")._cs_active_users().filtered("email")
         )
         if not leaders:
             return

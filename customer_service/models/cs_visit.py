@@ -583,17 +583,11 @@ class CsVisit(models.Model):
 
     @api.model
     def _cron_escalate_overdue_callbacks(self):
-        """Overdue callbacks go to the CS managers, once each."""
+        """Overdue callbacks go to the CS managers of their company, once each."""
         overdue = self.search([("callback_overdue", "=", True), ("callback_escalated", "=", False)])
-        if not overdue:
-            return
-        managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
-        overdue = overdue.with_context(mail_activity_quick_update=True)
-        for manager in managers:
-            overdue.activity_schedule(
-                "customer_service.mail_activity_type_callback_overdue", user_id=manager.id
-            )
-        overdue.callback_escalated = True
+        overdue._cs_escalate_to_managers(
+            "customer_service.mail_activity_type_callback_overdue", "callback_escalated"
+        )
 
 
 def _float_time(value):

@@ -97,3 +97,21 @@ class ResCompany(models.Model):
                 self.env._("Set up the compensation accounts in the Customer Service settings.")
             )
         return account
+
+    def _cs_managers(self):
+        """The CS managers of this company: managers who are neither leaders nor admins.
+
+        Falls back to everyone with manager rights when no one has the role alone.
+        """
+        self.ensure_one()
+        candidates = self.env.ref("customer_service.group_cs_manager")._cs_active_users(self)
+        above = (
+            self.env.ref("customer_service.group_cs_leader")
+            | self.env.ref("customer_service.group_cs_admin")
+        )._cs_active_users(self)
+        return (candidates - above) or candidates
+
+    def _cs_leaders(self):
+        """The company leaders of this company."""
+        self.ensure_one()
+        return self.env.ref("customer_service.group_cs_leader")._cs_active_users(self)

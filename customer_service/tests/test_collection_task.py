@@ -117,6 +117,20 @@ class TestCollectionTask(AccountTestInvoicingCommon):
 
     @freeze_time("2026-11-23")
     def test_broken_promise_escalates_once(self):
+        # A hotel group: the sister hotel's manager and a manager who left
+        # are not asked.
+        sister = self.env["res.company"].create({"name": "CSTEST Sister Hotel"})
+        elsewhere = new_test_user(
+            self.env,
+            "cs_coll_sister_manager",
+            groups="customer_service.group_cs_manager",
+            company_id=sister.id,
+            company_ids=[Command.set(sister.ids)],
+        )
+        gone = new_test_user(
+            self.env, "cs_coll_gone_manager", groups="customer_service.group_cs_manager"
+        )
+        gone.active = False
         self._invoice(1000)
         self.Task._generate_tasks()
         task = self._task().with_user(self.staff)
@@ -132,6 +146,8 @@ class TestCollectionTask(AccountTestInvoicingCommon):
             todo = self.env.ref("mail.mail_activity_data_todo")
             escalations = task.sudo().activity_ids.filtered(lambda a: a.activity_type_id == todo)
             self.assertIn(self.manager, escalations.user_id)
+            self.assertFalse(escalations.user_id & (elsewhere | gone))
+            self.assertEqual(escalations.user_id, task.company_id._cs_managers())
             self.assertEqual(len(escalations), len(escalations.user_id))
             self.assertTrue(task.promise_escalated)
 

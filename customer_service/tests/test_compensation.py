@@ -127,6 +127,25 @@ class TestCompensation(CustomerServiceCase):
             overdue = compensation.activity_ids.filtered(lambda a: "Overdue" in a.summary)
             self.assertEqual(overdue.user_id, self.leader | self.gm)
 
+    def test_countersign_escalation_skips_users_who_left(self):
+        """Leaders who left, the consulted one included, get no reminder."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_service.countersign_escalation_days", 2
+        )
+        retired = new_test_user(
+            self.env, login="cs_test_retired", groups="customer_service.group_cs_leader"
+        )
+        set_authority_limit(self.env, retired, "waive_deductible", 20000)
+        with freeze_time("2026-05-01 09:00"):
+            compensation = self._draft(500, approver_id=self.leader.id)
+            compensation.with_user(self.staff).action_sign()
+        (retired | self.leader).active = False
+        with freeze_time("2026-05-04 09:00"):
+            self.env["cs.compensation"]._cron_escalate_countersign()
+        self.assertTrue(compensation.countersign_escalated)
+        overdue = compensation.activity_ids.filtered(lambda a: "Overdue" in a.summary)
+        self.assertEqual(overdue.user_id, self.gm)
+
     # -- approval first (tier validation) -----------------------------------
 
     def test_approval_first(self):

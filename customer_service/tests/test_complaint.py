@@ -253,6 +253,47 @@ class TestComplaint(CustomerServiceCase):
         letter.with_user(self.users["leader"]).action_approve()
         self.assertEqual(complaint.solution_id, letter)
 
+    def test_second_review_tier_waits_for_its_reviewer(self):
+        """With two tiers, the first approval is kept and the last one decides."""
+        # Tier validation reviews the higher sequence first: the CS managers'
+        # tier (10), then the general manager's.
+        self.env["tier.definition"].create(
+            {
+                "name": "Complaint solution: general manager",
+                "model_id": self.env["ir.model"]._get_id("cs.complaint.solution"),
+                "review_type": "individual",
+                "reviewer_id": self.users["leader"].id,
+                "definition_domain": "[]",
+                "sequence": 5,
+            }
+        )
+        complaint = self._to_proposed(self._complaint(), "Voucher", "Upgrade")
+        voucher, upgrade = complaint.solution_ids
+        self.assertEqual(len(upgrade.review_ids), 2)
+
+        action = upgrade.with_user(self.users["manager"]).action_approve()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("still waits for other reviewers", action["params"]["message"])
+        first, second = upgrade.review_ids.sorted("sequence")
+        self.assertEqual((first.status, first.done_by), ("approved", self.users["manager"]))
+        self.assertEqual(second.status, "pending")
+        self.assertEqual(upgrade.state, "submitted")
+        self.assertFalse(upgrade.approved_by_id)
+        self.assertEqual(complaint.state, "proposed")
+        self.assertEqual(voucher.state, "submitted", "nothing is chosen yet")
+        # The manager's tier is done: a second click approves nothing more.
+        with self.assertRaisesRegex(UserError, "waits for another reviewer: .*general manager"):
+            upgrade.with_user(self.users["manager"]).action_approve()
+        self.assertEqual(second.status, "pending")
+
+        self.assertTrue(upgrade.with_user(self.users["leader"]).action_approve())
+        self.assertEqual(second.status, "approved")
+        self.assertEqual(upgrade.state, "approved")
+        self.assertEqual(upgrade.approved_by_id, self.users["leader"])
+        self.assertEqual(complaint.state, "approved")
+        self.assertEqual(complaint.solution_id, upgrade)
+        self.assertEqual(voucher.state, "cancel")
+
     def test_withdrawing_every_solution_reopens_the_investigation(self):
         complaint = self._to_proposed(self._complaint())
         solution = complaint.solution_ids

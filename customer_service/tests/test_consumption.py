@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CustomerServiceCase
 
@@ -136,6 +136,20 @@ class TestConsumption(CustomerServiceCase):
 
     def test_overdue_callbacks_escalate_once(self):
         Visit = self.env["cs.visit"]
+        # A hotel group: the sister hotel's manager, a manager who left and a
+        # leader (a manager by implication) are not this hotel's CS managers.
+        sister = self.env["res.company"].create({"name": "CSTEST Sister Hotel"})
+        elsewhere = new_test_user(
+            self.env,
+            "cs_test_sister_manager",
+            groups="customer_service.group_cs_manager",
+            company_id=sister.id,
+            company_ids=[Command.set(sister.ids)],
+        )
+        gone = new_test_user(
+            self.env, "cs_test_gone_manager", groups="customer_service.group_cs_manager"
+        )
+        gone.active = False
         with freeze_time("2026-11-01 10:00:00"):
             consumption = self._report(
                 self.owned.partner_id, consumption_date=datetime(2026, 11, 1, 9)
@@ -166,8 +180,10 @@ class TestConsumption(CustomerServiceCase):
                 ("activity_type_id", "=", overdue_type.id),
             ]
         )
-        managers = self.env.ref("customer_service.group_cs_manager").user_ids.filtered("active")
         self.assertTrue(visit.callback_escalated)
+        self.assertIn(self.users["manager"], escalations.user_id)
+        self.assertFalse(escalations.user_id & (elsewhere | gone | self.users["leader"]))
+        managers = visit.company_id._cs_managers()
         self.assertEqual(escalations.user_id, managers)
         self.assertEqual(len(escalations), len(managers))
 

@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import new_test_user, tagged
 
 from .common import CustomerServiceCase
 
@@ -82,3 +83,44 @@ class TestSecurityGroups(CustomerServiceCase):
         definitions = self.env["tier.definition"].browse(shipped.mapped("res_id"))
         self.assertGreaterEqual(len(definitions), 9)
         self.assertFalse(definitions.company_id)
+
+    def test_active_users_of_a_group_in_a_company(self):
+        """One answer to "who holds this role here": implied members count,
+        users who left, portal users and other hotels' staff do not."""
+        manager = self.env.ref("customer_service.group_cs_manager")
+        sister = self.env["res.company"].create({"name": "CSTEST Sister Hotel"})
+        elsewhere = new_test_user(
+            self.env,
+            "cs_test_sister_manager",
+            groups="customer_service.group_cs_manager",
+            company_id=sister.id,
+            company_ids=[Command.set(sister.ids)],
+        )
+        gone = new_test_user(
+            self.env, "cs_test_gone_manager", groups="customer_service.group_cs_manager"
+        )
+        gone.active = False
+        company = self.env.company
+        here = manager._cs_active_users(company)
+        self.assertIn(self.users["manager"], here)
+        self.assertIn(self.users["leader"], here, "a leader is a manager by implication")
+        self.assertIn(self.users["admin"], here)
+        self.assertNotIn(self.users["staff"], here)
+        self.assertNotIn(gone, here)
+        self.assertNotIn(elsewhere, here)
+        self.assertIn(elsewhere, manager._cs_active_users(sister))
+        self.assertIn(elsewhere, manager._cs_active_users())
+        self.assertFalse(manager._cs_active_users().filtered(lambda u: u.share or not u.active))
+        # Built on it: the CS managers and leaders of a company, and who may
+        # approve a complaint's solution.
+        self.assertEqual(
+            company._cs_managers(),
+            here
+            - (
+                self.env.ref("customer_service.group_cs_leader")
+                | self.env.ref("customer_service.group_cs_admin")
+            )._cs_active_users(company),
+        )
+        self.assertIn(self.users["leader"], company._cs_leaders())
+        self.assertNotIn(self.users["manager"], company._cs_leaders())
+        self.assertNotIn(elsewhere, sister._cs_leaders() | company._cs_leaders())
