@@ -7,7 +7,7 @@ from lunardate import LunarDate
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .cs_retention_plan import BATCH_SIZE
 from .cs_retention_plan_template import DEFAULT_GIFT_VALUE_CAP
@@ -147,6 +147,17 @@ class CsGreeting(models.Model):
         string="Gift Proposal", help="Value of the gift proposed with this greeting."
     )
     gift_note = fields.Char(string="Gift Description")
+    compensation_id = fields.Many2one(
+        "cs.compensation",
+        string="Gift Given",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        check_company=True,
+        help="The gift compensation given with this greeting.",
+    )
+    compensation_state = fields.Selection(related="compensation_id.state", string="Gift Status")
 
     # ------------------------------------------------------------
     # Compute and constraints
@@ -186,6 +197,41 @@ class CsGreeting(models.Model):
         return super().write(vals)
 
     # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_give_gift(self):
+        """Give the proposed gift (R4, R16): open its ``gift`` compensation.
+
+        The compensation is made once, as a draft of the current user, who then
+        signs it within their authority limits (R11) like any other. A gift is
+        given once per greeting: a second click opens the same compensation,
+        unless it was cancelled or rejected.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        Compensation = self.env["cs.compensation"]
+        Compensation._check_staff()
+        compensation = self.compensation_id
+        if not compensation or compensation.state in ("cancel", "rejected"):
+            if self.company_id.currency_id.compare_amounts(self.gift_amount, 0) <= 0:
+                raise UserError(
+                    self.env._(
+                        "No gift is proposed with the greeting of %(guest)s: "
+                        "set the value of the gift first.",
+                        guest=self.partner_id.name,
+                    )
+                )
+            self._check_gift_amount()  # the cap may have been lowered since
+            compensation = Compensation.create(self._prepare_gift_compensation_vals())
+            self.sudo().compensation_id = compensation
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_service.cs_compensation_action"
+        )
+        action.update({"res_id": compensation.id, "views": [(False, "form")], "view_mode": "form"})
+        return action
+
+    # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
 
@@ -211,16 +257,19 @@ class CsGreeting(models.Model):
         return min(max(days, 1), MAX_DAYS_BEFORE)
 
     def _prepare_gift_compensation_vals(self):
-        """The values of the ``gift`` compensation that carries out this greeting's gift.
-
-        The compensation (``cs.compensation``) is created by its own flow, which
-        applies the authority limits (R11); this greeting only proposes it.
-        """
+        """The values of the draft ``gift`` compensation that gives this greeting's gift."""
         self.ensure_one()
+        reason = self.env._(
+            "Gift with the %(occasion)s greeting of %(date)s",
+            occasion=self.occasion_name,
+            date=format_date(self.env, self.occasion_date),
+        )
         return {
             "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
             "compensation_type": "gift",
             "amount": self.gift_amount,
+            "description": f"{reason}: {self.gift_note}" if self.gift_note else reason,
         }
 
     @api.model

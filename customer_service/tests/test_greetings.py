@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.cs_greeting import festival_dates
@@ -210,12 +210,61 @@ class TestGreetings(CustomerServiceCase):
         self.assertEqual(greeting.gift_amount, 150)
         with self.assertRaises(ValidationError):
             greeting.with_user(self.users["staff"]).gift_amount = 201
-        self.assertEqual(
-            greeting._prepare_gift_compensation_vals(),
-            {"partner_id": self.guest.partner_id.id, "compensation_type": "gift", "amount": 150},
-        )
         with self.assertRaises(UserError):
             greeting.with_user(self.users["staff"]).state = "skipped"
         self.env["ir.config_parameter"].sudo().set_param("customer_service.gift_value_cap", "300")
         greeting.with_user(self.users["staff"]).gift_amount = 250
         self.assertEqual(greeting.gift_amount, 250)
+
+    def test_give_gift(self):
+        """The greeting's gift becomes a draft gift compensation, once."""
+        self.template.gift_value = 150
+        self._run("2026-09-22")
+        greeting = self._greetings(occasion="mid_autumn")
+        greeting.gift_note = "Mooncakes"
+        Compensation = self.env["cs.compensation"]
+        for intruder in (self.users["liaison"], self.users["internal"]):
+            with self.subTest(user=intruder.login), self.assertRaises(AccessError):
+                greeting.with_user(intruder).action_give_gift()
+        self.assertFalse(greeting.compensation_id)
+
+        staff = self.users["staff"]
+        action = greeting.with_user(staff).action_give_gift()
+        compensation = greeting.compensation_id
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), (Compensation._name, compensation.id)
+        )
+        self.assertEqual(compensation.create_uid, staff)
+        self.assertEqual(compensation.state, "draft", "signed like any compensation (R11)")
+        self.assertEqual(compensation.compensation_type, "gift")
+        self.assertEqual(compensation.partner_id, self.guest.partner_id)
+        self.assertEqual(compensation.company_id, greeting.company_id)
+        self.assertEqual(compensation.amount, 150)
+        self.assertIn("Mooncakes", compensation.description)
+        # Given once: a second click opens the same compensation.
+        again = greeting.with_user(staff).action_give_gift()
+        self.assertEqual(again["res_id"], compensation.id)
+        self.assertEqual(
+            Compensation.search_count([("partner_id", "=", self.guest.partner_id.id)]), 1
+        )
+        # Cancelled, it may be given again.
+        compensation.with_user(staff).action_cancel()
+        greeting.with_user(staff).action_give_gift()
+        self.assertNotEqual(greeting.compensation_id, compensation)
+        self.assertEqual(greeting.compensation_state, "draft")
+
+    def test_give_gift_refuses_bad_input(self):
+        self.template.gift_value = 150
+        self._run("2026-09-22")
+        greeting = self._greetings(occasion="mid_autumn").with_user(self.users["staff"])
+        # The cap was lowered after the proposal.
+        self.env["ir.config_parameter"].sudo().set_param("customer_service.gift_value_cap", "100")
+        with self.assertRaisesRegex(ValidationError, "exceeds the gift value cap of 100"):
+            greeting.action_give_gift()
+        greeting.gift_amount = 0
+        with self.assertRaisesRegex(UserError, "No gift is proposed"):
+            greeting.action_give_gift()
+        self.assertFalse(greeting.compensation_id)
+        self.assertFalse(
+            self.env["cs.compensation"].search([("partner_id", "=", self.guest.partner_id.id)])
+        )
