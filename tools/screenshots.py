@@ -4,7 +4,7 @@ Drives headless Chromium through the DevTools protocol: logs in through
 /web/session/authenticate, hands the session cookie to the browser, opens
 each page, waits for the web client to settle and saves a PNG.
 
-    .venv/bin/python tools/screenshots.py [--url http://127.0.0.1:8069]
+    .venv/bin/python tools/screenshots.py [--url http://127.0.0.1:8069] [--only NAME.png ...]
 """
 
 import argparse
@@ -56,6 +56,12 @@ SHOTS = [
         ".o_pivot table",
     ),
     ("settings-en.png", "admin", "/odoo/settings#customer_service", "#cs_gift_cap"),
+    (
+        "callback-queue-zh.png",
+        "cs_staff",
+        "/odoo/action-customer_service.cs_visit_action",
+        ".o_list_view .o_data_row",
+    ),
     (
         "consumption-zh.png",
         "cs_staff",
@@ -173,12 +179,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", default="customer_service_demo")
+    parser.add_argument("--only", nargs="*", help="file names to retake (default: all)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     browser = Browser()
     try:
         host = args.url.split("://", 1)[1].split(":")[0]
         for name, login, path, selector, *click in SHOTS:
+            if args.only and name not in args.only:
+                continue
             browser.send("Network.clearBrowserCookies")
             browser.send(
                 "Network.setCookie",

@@ -59,8 +59,8 @@ class CsVisit(models.Model):
         check_company=True,
     )
     consumption_ids = fields.One2many("cs.consumption", "visit_id")
-    date_start = fields.Datetime(compute="_compute_totals", store=True, string="From")
-    date_end = fields.Datetime(compute="_compute_totals", store=True, string="To")
+    date_start = fields.Datetime(compute="_compute_totals", store=True, string="Visit Start")
+    date_end = fields.Datetime(compute="_compute_totals", store=True, string="Visit End")
     amount_total = fields.Monetary(compute="_compute_totals", store=True)
     department_ids = fields.Many2many(
         "cs.service.department",
