@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -111,3 +112,21 @@ def create_compensation(env, user, partner, amount, compensation_type="waive_ded
             }
         )
     )
+
+
+def managers_not_of_this_hotel(env, prefix="cs_test"):
+    """A hotel group's CS managers who must not be asked about this hotel.
+
+    Returns (sister company, its CS manager, an archived manager of this one).
+    """
+    sister = env["res.company"].create({"name": "CSTEST Sister Hotel"})
+    elsewhere = new_test_user(
+        env,
+        f"{prefix}_sister_manager",
+        groups="customer_service.group_cs_manager",
+        company_id=sister.id,
+        company_ids=[Command.set(sister.ids)],
+    )
+    gone = new_test_user(env, f"{prefix}_gone_manager", groups="customer_service.group_cs_manager")
+    gone.active = False
+    return sister, elsewhere, gone

@@ -8,6 +8,8 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import managers_not_of_this_hotel
+
 
 @tagged("post_install", "-at_install")
 class TestCollectionTask(AccountTestInvoicingCommon):
@@ -119,18 +121,7 @@ class TestCollectionTask(AccountTestInvoicingCommon):
     def test_broken_promise_escalates_once(self):
         # A hotel group: the sister hotel's manager and a manager who left
         # are not asked.
-        sister = self.env["res.company"].create({"name": "CSTEST Sister Hotel"})
-        elsewhere = new_test_user(
-            self.env,
-            "cs_coll_sister_manager",
-            groups="customer_service.group_cs_manager",
-            company_id=sister.id,
-            company_ids=[Command.set(sister.ids)],
-        )
-        gone = new_test_user(
-            self.env, "cs_coll_gone_manager", groups="customer_service.group_cs_manager"
-        )
-        gone.active = False
+        sister, elsewhere, gone = managers_not_of_this_hotel(self.env, "cs_coll")
         self._invoice(1000)
         self.Task._generate_tasks()
         task = self._task().with_user(self.staff)

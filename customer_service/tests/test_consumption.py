@@ -4,9 +4,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import CustomerServiceCase
+from .common import CustomerServiceCase, managers_not_of_this_hotel
 
 
 @tagged("post_install", "-at_install")
@@ -138,18 +138,7 @@ class TestConsumption(CustomerServiceCase):
         Visit = self.env["cs.visit"]
         # A hotel group: the sister hotel's manager, a manager who left and a
         # leader (a manager by implication) are not this hotel's CS managers.
-        sister = self.env["res.company"].create({"name": "CSTEST Sister Hotel"})
-        elsewhere = new_test_user(
-            self.env,
-            "cs_test_sister_manager",
-            groups="customer_service.group_cs_manager",
-            company_id=sister.id,
-            company_ids=[Command.set(sister.ids)],
-        )
-        gone = new_test_user(
-            self.env, "cs_test_gone_manager", groups="customer_service.group_cs_manager"
-        )
-        gone.active = False
+        sister, elsewhere, gone = managers_not_of_this_hotel(self.env, "cs_test")
         with freeze_time("2026-11-01 10:00:00"):
             consumption = self._report(
                 self.owned.partner_id, consumption_date=datetime(2026, 11, 1, 9)

@@ -1,7 +1,6 @@
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import CustomerServiceCase
+from .common import CustomerServiceCase, managers_not_of_this_hotel
 
 
 @tagged("post_install", "-at_install")
@@ -88,18 +87,7 @@ class TestSecurityGroups(CustomerServiceCase):
         """One answer to "who holds this role here": implied members count,
         users who left, portal users and other hotels' staff do not."""
         manager = self.env.ref("customer_service.group_cs_manager")
-        sister = self.env["res.company"].create({"name": "CSTEST Sister Hotel"})
-        elsewhere = new_test_user(
-            self.env,
-            "cs_test_sister_manager",
-            groups="customer_service.group_cs_manager",
-            company_id=sister.id,
-            company_ids=[Command.set(sister.ids)],
-        )
-        gone = new_test_user(
-            self.env, "cs_test_gone_manager", groups="customer_service.group_cs_manager"
-        )
-        gone.active = False
+        sister, elsewhere, gone = managers_not_of_this_hotel(self.env, "cs_test")
         company = self.env.company
         here = manager._cs_active_users(company)
         self.assertIn(self.users["manager"], here)
