@@ -340,17 +340,20 @@ class CsVisit(models.Model):
         """
         archives = self._archives_by_key(keys)
         unowned = [key for key in keys if not (archives[key] and archives[key].owner_id)]
-        team = self._callback_team() if unowned else self.env["res.users"]
+        companies = self.env["res.company"].sudo().browse({company for __, company in unowned})
+        # Each hotel's own staff: a sister hotel's never calls this one's guests.
+        teams = {company.id: self._callback_team(company) for company in companies}
         turns = iter(
             self.env["cs.consumption"]._draw_numbers(
                 self.env.ref("customer_service.seq_cs_callback_turn"), len(unowned)
             )
-            if team
+            if any(teams.values())
             else ()
         )
         callers = {}
         for key in keys:
             archive = archives[key]
+            team = teams.get(key[1])
             if archive and archive.owner_id:
                 callers[key] = archive.owner_id.id
             elif team:
@@ -504,14 +507,17 @@ class CsVisit(models.Model):
             end=window[1],
         )
 
-    def _callback_team(self):
-        """CS staff who take callbacks in turn when a guest has no owner."""
-        group = self.env.ref("customer_service.group_cs_user")
-        managers = self.env.ref("customer_service.group_cs_manager")
-        team = group.sudo().all_user_ids.filtered(
-            lambda u: u.active and not u.share and u not in managers.all_user_ids
-        )
-        return team.sorted("id") or group.sudo().all_user_ids.filtered("active").sorted("id")
+    @api.model
+    def _callback_team(self, company=None):
+        """CS staff of the company who take callbacks in turn when a guest has no owner.
+
+        Staff without manager rights first; everyone with CS rights if the
+        company has no such staff.
+        """
+        company = company or self.env.company
+        staff = self.env.ref("customer_service.group_cs_user")._cs_active_users(company)
+        managers = self.env.ref("customer_service.group_cs_manager")._cs_active_users(company)
+        return (staff - managers).sorted("id") or staff.sorted("id")
 
     def _close(self, state, log=None):
         """Close pending visits as ``done`` (with the callback record) or ``not_needed``."""

@@ -154,6 +154,28 @@ class TestVisit(CustomerServiceCase):
         self.assertEqual(visit.callback_state, "done")
         self.assertEqual(len(visit.contact_log_ids), 2)
 
+    def test_a_sister_hotels_staff_never_call_this_hotels_guests(self):
+        sister = self.env["res.company"].create({"name": "CSTEST Sister Resort"})
+        theirs = self.users["staff"].copy({"login": "cs_test_sister_staff"})
+        theirs.write({"company_ids": [Command.set(sister.ids)], "company_id": sister.id})
+        walk_ins = self.env["res.partner"].create(
+            [{"name": f"CSTEST Walk-in {i}"} for i in range(30)]
+        )
+        visits = self.Consumption.create(
+            [
+                {
+                    "partner_id": guest.id,
+                    "department_id": self.front.id,
+                    "line_ids": [Command.create({"name": "Room", "price_unit": 500})],
+                }
+                for guest in walk_ins
+            ]
+        ).visit_id
+        self.assertEqual(len(visits), 30)
+        self.assertTrue(all(visits.mapped("callback_user_id")), "every stay has a caller")
+        self.assertNotIn(theirs, visits.callback_user_id)
+        self.assertEqual(self.Visit._callback_team(sister), theirs, "the sister hotel's own team")
+
     def test_guests_and_companies_fold_apart(self):
         other_guest = self.env["res.partner"].create({"name": "CSTEST Other Guest"})
         mine = self._report(self.front, datetime(2026, 11, 20, 12))
@@ -265,6 +287,23 @@ class TestVisit(CustomerServiceCase):
         self.assertFalse(self._activities(visit), "no call left to make")
         again = self._report(self.fnb, datetime(2026, 11, 21, 19))
         self.assertNotEqual(again.visit_id, visit)
+
+    def test_a_consumption_reported_for_the_wrong_guest_moves_to_the_right_visit(self):
+        other_guest = self.env["res.partner"].create({"name": "CSTEST Right Guest"})
+        room = self._report(self.front, datetime(2026, 11, 20, 12), 800)
+        wrong = self._report(self.fnb, datetime(2026, 11, 20, 19), 200)
+        visit = room.visit_id
+        wrong.partner_id = other_guest
+        self.assertNotEqual(wrong.visit_id, visit)
+        self.assertEqual(wrong.visit_id.partner_id, other_guest)
+        self.assertEqual(wrong.visit_id.callback_state, "pending")
+        self.assertEqual(len(self._activities(wrong.visit_id)), 1)
+        self.assertEqual(visit.amount_total, 800)
+        # Once the stay was called back, its consumption stays with its guest.
+        self._call(visit)
+        with self.assertRaisesRegex(UserError, "already called back"):
+            room.partner_id = other_guest
+        self.assertEqual(room.partner_id, self.guest)
 
     def test_a_visit_closed_twice_is_refused(self):
         visit = self._report(self.front, datetime(2026, 11, 20, 12)).visit_id
