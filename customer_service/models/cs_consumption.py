@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -96,9 +98,7 @@ class CsConsumption(models.Model):
     callback_state = fields.Selection(related="visit_id.callback_state")
     callback_on_time = fields.Boolean(related="visit_id.callback_on_time")
     callback_user_id = fields.Many2one(related="visit_id.callback_user_id")
-    callback_overdue = fields.Boolean(
-        compute="_compute_callback_overdue", search="_search_callback_overdue"
-    )
+    callback_overdue = fields.Boolean(related="visit_id.callback_overdue")
     guest_resting_hours = fields.Char(related="visit_id.guest_resting_hours")
     contact_log_ids = fields.One2many("cs.contact.log", "consumption_id", string="Callbacks")
     note = fields.Text()
@@ -122,14 +122,6 @@ class CsConsumption(models.Model):
             totals[key] = totals.get(key, 0.0) + line.price_subtotal
         for consumption in self:
             consumption.amount_total = totals.get(consumption.id, 0.0)
-
-    @api.depends("visit_id.callback_overdue")
-    def _compute_callback_overdue(self):
-        for consumption in self:
-            consumption.callback_overdue = consumption.sudo().visit_id.callback_overdue
-
-    def _search_callback_overdue(self, operator, value):
-        return [("visit_id.callback_overdue", operator, value)]
 
     # ------------------------------------------------------------
     # Constraints
@@ -190,18 +182,23 @@ class CsConsumption(models.Model):
             )
         old_visits = moved.visit_id
         result = super().write(vals)
-        for consumption in moved:
+        if moved:
             values = [
                 {
                     "partner_id": consumption.partner_id.id,
                     "company_id": consumption.company_id.id,
                     "consumption_date": consumption.consumption_date,
                 }
+                for consumption in moved
             ]
             self._check_guest_companies(values)
             new_visits = self.env["cs.visit"]._assign(values)
-            consumption.visit_id = values[0]["visit_id"]
-            consumption.sudo().visit_id._sync_callback_activities(new_visits)
+            by_visit = defaultdict(list)
+            for consumption, vals in zip(moved, values, strict=True):
+                by_visit[vals["visit_id"]].append(consumption.id)
+            for visit_id, ids in by_visit.items():
+                moved.browse(ids).visit_id = visit_id
+            moved.visit_id._sync_callback_activities(new_visits)
         old_visits._drop_empty()
         return result
 
@@ -268,15 +265,6 @@ class CsConsumption(models.Model):
         if not self.visit_id:
             raise UserError(self.env._("%(name)s is not part of a visit.", name=self.name))
         return self.visit_id.action_log_callback()
-
-    def action_view_visit(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cs.visit",
-            "view_mode": "form",
-            "res_id": self.visit_id.id,
-        }
 
     def action_view_contact_logs(self):
         self.ensure_one()

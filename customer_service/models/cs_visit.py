@@ -195,10 +195,11 @@ class CsVisit(models.Model):
     def _compute_guest_info(self):
         archives = self._archives()
         # The VIP level is the archive's: shown only to who may read it.
-        readable = (
+        readable = set(
             self.env["cs.guest.archive"]
             .browse([a.id for a in archives.values() if a])
             ._filtered_access("read")
+            .ids
         )
         levels = dict(
             self.env["cs.guest.archive"]._fields["vip_level"]._description_selection(self.env)
@@ -210,7 +211,7 @@ class CsVisit(models.Model):
             visit.guest_resting_now = bool(archive) and is_resting(archive, visit.partner_id)
             visit.vip_level = (
                 levels.get(archive.vip_level)
-                if archive and archive.vip_level != "none" and archive.id in readable.ids
+                if archive and archive.vip_level != "none" and archive.id in readable
                 else False
             )
 

@@ -121,15 +121,13 @@ class ReportCsCallbackKpi(models.AbstractModel):
             # Visits that went through one of the departments, first or later in the stay.
             due &= Domain("department_ids", "in", filters["departments"].ids)
 
-        # Counted as cs.visit._callback_kpis counts them, on two keys (staff
-        # and month) where it takes one; read as the user, within their companies.
-        callbacks = defaultdict(lambda: [0, 0])  # (user, month) -> [due, in time]
-        for user, month, on_time, count in Visit._read_group(
-            due, ["callback_user_id", "date_start:month", "callback_on_time"], ["__count"]
-        ):
-            callbacks[user, _day(month)][0] += count
-            if on_time:
-                callbacks[user, _day(month)][1] += count
+        # The one count of the callback KPIs, within the user's companies.
+        callbacks = {
+            (user, _day(month)): counts
+            for (user, month), counts in Visit._callback_kpis(
+                due, ["callback_user_id", "date_start:month"]
+            ).items()
+        }
 
         # Who is a member is the archive's (a VIP level), read as the digest
         # reads it: only counts leave the archive.
