@@ -4,6 +4,12 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPO_ROOT
+# Sourced before for another checkout (a CI clone run from a developer's
+# shell): its paths must not leak into this one's.
+if [ -n "${CS_ENV_ROOT:-}" ] && [ "$CS_ENV_ROOT" != "$REPO_ROOT" ]; then
+    unset VENV BUILD_DIR
+fi
+export CS_ENV_ROOT="$REPO_ROOT"
 export ODOO_SRC="${ODOO_SRC:-/opt/odoo}"
 export VENV="${VENV:-$REPO_ROOT/.venv}"
 export BUILD_DIR="${BUILD_DIR:-$REPO_ROOT/.build}"

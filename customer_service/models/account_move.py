@@ -1,6 +1,8 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -22,6 +24,44 @@ class AccountMove(models.Model):
         readonly=True,
         groups="customer_service.group_cs_user,customer_service.group_cs_finance",
     )
+    cs_guest_readable = fields.Boolean(
+        string="Guest Archive Readable",
+        compute="_compute_cs_guest_readable",
+        search="_search_cs_guest_readable",
+        help="The current user may read the archive of this entry's guest.",
+    )
+
+    def _compute_cs_guest_readable(self):
+        partners = self.partner_id.ids
+        readable = set()
+        if partners:
+            archives = (
+                self.env["cs.guest.archive"]
+                .with_user(self.env.uid)
+                .with_context(active_test=False)
+                .search_fetch([("partner_id", "in", partners)], ["partner_id"])
+            )
+            readable = set(archives.partner_id.ids)
+        for move in self:
+            move.cs_guest_readable = move.partner_id.id in readable
+
+    def _search_cs_guest_readable(self, operator, value):
+        """Entries whose guest has an archive the real user may read.
+
+        CS staff read invoices only through this (see the record rule): the
+        archive's own rules, run as the real user, decide, as for the
+        archive's content.
+        """
+        archives = (
+            self.env["cs.guest.archive"]
+            .with_user(self.env.uid)
+            .with_context(active_test=False)
+            ._search([])
+        )
+        partners = archives.subselect(SQL.identifier(archives.table, "partner_id"))
+        wanted = set(value) if operator in ("in", "not in") else {bool(value)}
+        positive = (True in wanted) == (operator in ("=", "in"))
+        return Domain("partner_id", "in" if positive else "not in", partners)
 
     # ------------------------------------------------------------
     # ORM overrides

@@ -27,5 +27,6 @@ class CsArchiveContentMixin(models.AbstractModel):
     def _search_archive_readable(self, operator, value):
         archives = self.env["cs.guest.archive"].with_user(self.env.uid)
         query = archives.with_context(active_test=False)._search([])
-        positive = (operator in ("=", "in")) == bool(value)
+        wanted = set(value) if operator in ("in", "not in") else {bool(value)}
+        positive = (True in wanted) == (operator in ("=", "in"))
         return Domain("archive_id", "in" if positive else "not in", query)

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -231,3 +231,52 @@ class TestCompensationAccounting(AccountTestInvoicingCommon):
         as_finance = compensation.with_user(self.finance)
         self.assertEqual(as_finance.move_id.amount_total, 50)
         self.assertTrue(as_finance.move_id.line_ids.read(["balance"]))
+
+    def test_staff_read_only_invoices_of_guests_they_may_read(self):
+        """CS staff see an invoice only if they may read its guest's archive."""
+        other_staff = new_test_user(
+            self.env,
+            login="cs_acc_staff2",
+            groups="customer_service.group_cs_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        Archive = self.env["cs.guest.archive"].sudo()
+        Archive.create({"partner_id": self.guest.id, "confidentiality_level": "secret"})
+        # Confidential and owned by somebody else: not the staff's to read.
+        Archive.create(
+            {
+                "partner_id": self.partner_b.id,
+                "confidentiality_level": "confidential",
+                "owner_id": other_staff.id,
+            }
+        )
+        no_archive = self.env["res.partner"].create({"name": "Walk-in"})
+        readable = self._invoice(100)
+        hidden = self._invoice(200, partner=self.partner_b)
+        walk_in = self._invoice(300, partner=no_archive)
+        invoices = readable | hidden | walk_in
+        domain = [("id", "in", invoices.ids)]
+
+        Move = self.env["account.move"].with_user(self.staff)
+        rows = Move.search_read(domain, ["name", "amount_total"])
+        self.assertEqual([row["id"] for row in rows], readable.ids)
+        self.assertEqual(Move.search_count(domain), 1)
+        groups = Move.read_group(domain, ["amount_total:sum"], [])
+        self.assertEqual(groups[0]["amount_total"], 100)
+        self.assertFalse(Move.name_search(hidden.name))
+        self.assertEqual([rid for rid, __ in Move.name_search(readable.name)], readable.ids)
+        with self.assertRaises(AccessError):
+            hidden.with_user(self.staff).read(["amount_total"])
+        # Exporting is no way around it either.
+        self.staff.group_ids += self.env.ref("base.group_allow_export")
+        with self.assertRaises(AccessError):
+            walk_in.with_user(self.staff).export_data(["name"])
+        # Their owner reads the confidential guest's invoice; finance reads all.
+        self.assertEqual(
+            self.env["account.move"].with_user(other_staff).search(domain), readable | hidden
+        )
+        self.assertEqual(self.env["account.move"].with_user(self.finance).search(domain), invoices)
+        # Accounting's own invoicing group keeps its own, wider rule.
+        self.staff.group_ids += self.env.ref("account.group_account_invoice")
+        self.assertEqual(self.env["account.move"].with_user(self.staff).search(domain), invoices)
