@@ -40,3 +40,4 @@ from . import cs_retention_plan
 from . import cs_greeting
 from . import mail_activity
 from . import mail_activity_mixin
+from . import res_users

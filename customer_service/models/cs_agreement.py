@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..cron import batches
+
 AGREEMENT_STATES = [
     ("draft", "Draft"),
     ("signed", "Signed"),
@@ -333,6 +335,13 @@ class CsAgreement(models.Model):
         )
         if not lines:
             return 0
+        # The reminded flag is the key: committed with its batch's activities.
+        for batch in batches(self.env, lines):
+            self._remind_batch(batch)
+        return len(lines)
+
+    @api.model
+    def _remind_batch(self, lines):
         activity_type = self.env.ref("customer_service.mail_activity_type_agreement_item")
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
@@ -358,4 +367,3 @@ class CsAgreement(models.Model):
             vals_list
         )
         lines.write({"reminded": True})
-        return len(lines)

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..cron import batches
+
 DEFAULT_RETENTION_DAYS = 730
 
 
@@ -85,5 +87,6 @@ class CsArchiveAccessLog(models.Model):
             return 0
         limit = fields.Datetime.now() - relativedelta(days=days)
         old = self.sudo().search([("create_date", "<", limit)])
-        old.with_context(cs_access_log_purge=True).unlink()
+        for batch in batches(self.env, old, size=10000):
+            batch.with_context(cs_access_log_purge=True).unlink()
         return len(old)

@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, formatLang
 
+from ..cron import batches
+
 TASK_STATES = [
     ("open", "Open"),
     ("promised", "Promised"),
@@ -274,6 +276,15 @@ class CsCollectionTask(models.Model):
             )
         }
         owners = self._owners([p for p, _c in groups])
+        touched = self.browse()
+        # The open task per customer and company is the key: a batch redone
+        # after a crash links what is new to the tasks its first run made.
+        for keys in batches(self.env, list(groups)):
+            touched |= self._generate_batch({key: groups[key] for key in keys}, open_tasks, owners)
+        return touched
+
+    @api.model
+    def _generate_batch(self, groups, open_tasks, owners):
         to_create, touched = [], self.browse()
         for (partner_id, company_id), group in groups.items():
             if not partner_id:

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL, float_compare, float_is_zero, format_amount
 
+from ..cron import batches
+
 COMPENSATION_TYPES = [
     ("waive_deductible", "Waive Deductible"),
     ("waive_penalty", "Waive Penalty"),
@@ -814,18 +816,20 @@ class CsCompensation(models.Model):
         leaders = {company: company._cs_leaders() for company in overdue.company_id}
         # One limit lookup per leader, type and company, however many are overdue.
         limits = {}
-        for compensation in overdue:
-            may = leaders[compensation.company_id].filtered(
-                lambda u, c=compensation: c._may_countersign(u, limits)
-            )
-            # The consulted leader too, unless they have left: no reminder
-            # goes to an archived or portal user.
-            approver = compensation.approver_id.filtered(lambda u: u.active and not u.share)
-            for user in may | approver:
-                compensation.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=user.id,
-                    summary=self.env._("Overdue countersign: %(name)s", name=compensation.name),
-                    note=compensation.countersign_note,
+        # countersign_escalated is the key: committed with its batch's reminders.
+        for batch in batches(self.env, overdue, size=500):
+            for compensation in batch:
+                may = leaders[compensation.company_id].filtered(
+                    lambda u, c=compensation: c._may_countersign(u, limits)
                 )
-        overdue.write({"countersign_escalated": True})
+                # The consulted leader too, unless they have left: no reminder
+                # goes to an archived or portal user.
+                approver = compensation.approver_id.filtered(lambda u: u.active and not u.share)
+                for user in may | approver:
+                    compensation.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        user_id=user.id,
+                        summary=self.env._("Overdue countersign: %(name)s", name=compensation.name),
+                        note=compensation.countersign_note,
+                    )
+            batch.write({"countersign_escalated": True})

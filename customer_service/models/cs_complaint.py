@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_datetime, is_html_empty, plaintext2html
 
+from ..cron import batches
 from .cs_contact_log import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -687,6 +688,13 @@ class CsComplaint(models.Model):
         if not overdue:
             return 0
         managers_by_company = {company: company._cs_managers() for company in overdue.company_id}
+        for batch in batches(self.env, overdue, size=500):
+            self._escalate_batch(batch, managers_by_company)
+        return len(overdue)
+
+    @api.model
+    def _escalate_batch(self, overdue, managers_by_company):
+        # escalated_date is the key: it is committed with the batch's messages.
         for complaint in overdue:
             managers = managers_by_company[complaint.company_id]
             body = self.env._(
@@ -710,7 +718,6 @@ class CsComplaint(models.Model):
         overdue.with_context(tracking_disable=True)._transition(
             {"escalated_date": fields.Datetime.now()}
         )
-        return len(overdue)
 
     # ------------------------------------------------------------
     # Private

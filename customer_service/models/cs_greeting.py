@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
-from .cs_retention_plan import BATCH_SIZE
+from ..cron import batches
 from .cs_retention_plan_template import DEFAULT_GIFT_VALUE_CAP
 
 OCCASIONS = [
@@ -382,9 +382,8 @@ class CsGreeting(models.Model):
                 for occasion, day in occasions
             )
         created = 0
-        for offset in range(0, len(wanted), BATCH_SIZE):
-            created += self._send_batch(wanted[offset : offset + BATCH_SIZE], today)
-            self.env["cs.retention.plan"]._checkpoint(min(BATCH_SIZE, len(wanted) - offset))
+        for batch in batches(self.env, wanted):
+            created += self._send_batch(batch, today)
         return created
 
     @api.model

@@ -10,6 +10,8 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _lang_get
 
+from ..cron import batches
+
 VIP_LEVELS = [
     ("none", "None"),
     ("silver", "Silver"),
@@ -667,6 +669,12 @@ class CsGuestArchive(models.Model):
         """
         today = fields.Date.context_today(self)
         expired = self.sudo().search([("classified_until", "<", today)])
+        for batch in batches(self.env, expired):
+            self._declassify_batch(batch)
+        return len(expired)
+
+    @api.model
+    def _declassify_batch(self, expired):
         # One write and one batch of chatter notes per level, not per archive.
         for old_level, archives in expired.grouped("confidentiality_level").items():
             new_level = DECLASSIFIED_LEVEL.get(old_level, old_level)
@@ -684,7 +692,6 @@ class CsGuestArchive(models.Model):
                 new=dict(CONFIDENTIALITY_LEVELS)[new_level],
             )
             archives._message_log_batch(bodies=dict.fromkeys(archives.ids, body))
-        return len(expired)
 
     @api.model
     def _cron_review_due(self):
@@ -692,25 +699,30 @@ class CsGuestArchive(models.Model):
         today = fields.Date.context_today(self)
         activity_type = self.env.ref("customer_service.mail_activity_type_archive_review")
         due = self.sudo().search([("next_review_date", "<=", today), ("owner_id", "!=", False)])
-        already = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", due.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
+        scheduled = 0
+        # The open review activity is the key: a batch redone after a crash
+        # finds the activities its first run committed.
+        for batch in batches(self.env, due):
+            already = set(
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "in", batch.ids),
+                        ("activity_type_id", "=", activity_type.id),
+                    ]
+                )
+                .mapped("res_id")
             )
-            .mapped("res_id")
-        )
-        for archive in due.filtered(lambda a: a.id not in already):
-            archive.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=archive.next_review_date,
-                user_id=archive.owner_id.id,
-            )
-        return len(due) - len(already)
+            for archive in batch.filtered(lambda a, done=already: a.id not in done):
+                archive.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=archive.next_review_date,
+                    user_id=archive.owner_id.id,
+                )
+                scheduled += 1
+        return scheduled
 
     def _erase_personal_content(self):
         """Destroy what the archive says about the person (R13), keeping the row."""

@@ -2,6 +2,8 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
+from ..cron import batches
+
 # The digest lists at most this many opinions: it is read on a phone.
 DIGEST_OPINIONS = 20
 
@@ -117,7 +119,16 @@ class CsLeaderDigest(models.AbstractModel):
             return
         template = self.env.ref("customer_service.mail_template_cs_leader_digest")
         values = self._digest_values()
-        for leader in leaders:
-            template.with_context(cs_digest=values).send_mail(
-                leader.id, email_layout_xmlid="mail.mail_notification_light"
+        # The week each leader was last sent is the key: a run killed midway
+        # mails, when it runs again, only the leaders it had not reached.
+        todo = leaders.sudo().filtered(
+            lambda leader: (
+                not leader.cs_digest_sent_until or leader.cs_digest_sent_until < values["date_to"]
             )
+        )
+        for batch in batches(self.env, todo, size=50):
+            for leader in batch:
+                template.with_context(cs_digest=values).send_mail(
+                    leader.id, email_layout_xmlid="mail.mail_notification_light"
+                )
+            batch.write({"cs_digest_sent_until": values["date_to"]})

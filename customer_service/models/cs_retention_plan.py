@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..cron import batches
 from .cs_retention_plan_template import interval_delta
 
 PLAN_STATES = [
@@ -31,7 +32,6 @@ USER_TRANSITIONS = {
 }
 DEFAULT_HORIZON_DAYS = 14
 # Archives handled per batch when generating activities or greetings.
-BATCH_SIZE = 1000
 ONE_DAY = relativedelta(days=1)
 
 
@@ -401,12 +401,8 @@ class CsRetentionPlan(models.Model):
                 continue
             template = plan.template_id
             archive_ids = plan._active_archive_ids()
-            for offset in range(0, len(archive_ids), BATCH_SIZE):
-                archives = (
-                    self.env["cs.guest.archive"]
-                    .sudo()
-                    .browse(archive_ids[offset : offset + BATCH_SIZE])
-                )
+            for batch in batches(self.env, archive_ids):
+                archives = self.env["cs.guest.archive"].sudo().browse(batch)
                 vals_list = plan._activity_vals(archives, template, start, end, model_id, types)
                 if vals_list:
                     # res_name is computed per activity from the archive: warm
@@ -414,7 +410,6 @@ class CsRetentionPlan(models.Model):
                     archives.mapped("display_name")
                     Activity.create(vals_list)
                     created += len(vals_list)
-                self._checkpoint(len(archives))
             plan.generated_until = end
         return created
 
@@ -509,19 +504,6 @@ class CsRetentionPlan(models.Model):
             if due >= start:
                 yield index, due
             index += 1
-
-    def _checkpoint(self, processed):
-        """Commit a batch when run by the cron, so a long run keeps its progress.
-
-        Re-running a batch is harmless: already scheduled contacts are skipped.
-        Outside a cron (tests, buttons) nothing is committed.
-        """
-        if self.env.context.get("ir_cron_progress_id") and self.env.context.get("cron_id"):
-            self.env["ir.cron"]._commit_progress(processed)
-        else:
-            self.env.flush_all()
-        # Keep memory flat over 100,000 archives: the batch is written.
-        self.env.invalidate_all()
 
     @api.model
     def _cron_run_plans(self):

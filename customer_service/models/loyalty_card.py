@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
 from ..concurrency import create_or_retry
+from ..cron import batches
 
 PROGRAM_XMLID = "customer_service.loyalty_program_returning_guest"
 # The expiry cron's history lines point at the card itself: reports tell
@@ -264,4 +265,7 @@ class LoyaltyCard(models.Model):
                         "partial": True,
                     }
                 )
-        self._cs_apply_points(changes)
+        # What is used includes what expired before, so a batch redone after
+        # a crash finds nothing left to expire on the cards it did.
+        for batch in batches(self.env, changes):
+            self._cs_apply_points(batch)

@@ -98,6 +98,15 @@ class TestLeaderDigest(CustomerServiceCase):
                 [("recipient_ids", "in", self.users["staff"].partner_id.ids)]
             )
         )
+        # A second run for the same week (a worker restarted) mails nobody
+        # again; next week's digest goes out.
+        with freeze_time("2026-11-23 07:00:00"):
+            self.env["cs.leader.digest"]._cron_send()
+        leader_mails = [("recipient_ids", "in", self.users["leader"].partner_id.ids)]
+        self.assertEqual(self.env["mail.mail"].search_count(leader_mails), 1)
+        with freeze_time("2026-11-30 06:00:00"):
+            self.env["cs.leader.digest"]._cron_send()
+        self.assertEqual(self.env["mail.mail"].search_count(leader_mails), 2)
 
     def test_digest_in_the_leaders_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
