@@ -24,3 +24,4 @@ from . import test_retention_plan
 from . import test_greetings
 from . import test_visit
 from . import test_visit_concurrency
+from . import test_partner_merge
