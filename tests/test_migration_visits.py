@@ -11,150 +11,21 @@ consumption, the closed callbacks kept, the noupdate data switched. Running
 the migration once more changes nothing.
 """
 
-import configparser
 import json
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import psycopg2
 import pytest
-from psycopg2 import sql
+from odoo_process import MARK, REPO_ROOT, Odoo, conf_path, errors
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 OLD_COMMIT = "aeff0cc"
 ADDONS = ("customer_service", "customer_service_reports")
 MIGRATION = REPO_ROOT / "customer_service" / "migrations" / "19.0.1.1.0" / "post-migration.py"
-MARK = "@@CS-MIGRATION@@"
-TIMEOUT = 600
-
-
-def _conf_path():
-    path = Path(os.environ.get("ODOO_CONF", REPO_ROOT / ".build" / "odoo.conf"))
-    if not path.is_file():
-        pytest.fail(f"No Odoo configuration at {path}: run 'make setup' (or source tools/env.sh).")
-    return path
-
-
-def _odoo_bin():
-    path = Path(os.environ.get("ODOO_SRC", "/opt/odoo")) / "odoo-bin"
-    if not path.is_file():
-        pytest.fail(f"odoo-bin not found at {path}: set ODOO_SRC.")
-    return path
-
-
-class Odoo:
-    """odoo-bin on one database, with a chosen addons path; each run is logged."""
-
-    def __init__(self, conf, db, workdir):
-        self.conf, self.db, self.workdir = conf, db, workdir
-        parser = configparser.ConfigParser()
-        parser.read(conf)
-        self.options = dict(parser["options"]) if parser.has_section("options") else {}
-        self.runs = 0
-
-    def addons_path(self, code_root):
-        """The configured addons path with the repository replaced by ``code_root``."""
-        entries = [
-            entry.strip()
-            for entry in self.options.get("addons_path", "").split(",")
-            if entry.strip() and Path(entry.strip()).resolve() != REPO_ROOT
-        ]
-        if not entries:
-            entries = [str(_odoo_bin().parent / "addons")]
-        return ",".join([*entries, str(code_root)])
-
-    def run(self, *args, code_root, stdin=None):
-        self.runs += 1
-        log = self.workdir / f"odoo-{self.runs}-{args[0].lstrip('-')}.log"
-        command = [
-            sys.executable,
-            str(_odoo_bin()),
-            *([args[0]] if args[0] == "shell" else []),
-            "-c",
-            str(self.conf),
-            f"--addons-path={self.addons_path(code_root)}",
-            "-d",
-            self.db,
-            "--no-http",
-            "--max-cron-threads=0",
-            *(args[1:] if args[0] == "shell" else args),
-        ]
-        started = time.monotonic()
-        with open(log, "w") as out:
-            proc = subprocess.run(
-                command,
-                input=stdin,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                text=True,
-                timeout=TIMEOUT,
-                check=False,
-            )
-        text = log.read_text()
-        if proc.returncode:
-            pytest.fail(
-                f"odoo-bin {' '.join(args)} exited with {proc.returncode} after "
-                f"{time.monotonic() - started:.0f}s; last lines of {log}:\n"
-                + "\n".join(text.splitlines()[-40:])
-            )
-        return text
-
-    def shell(self, code, *, code_root):
-        """Run ``code`` in ``odoo-bin shell``; return what it printed after MARK."""
-        text = self.run("shell", "--log-level=warn", code_root=code_root, stdin=code)
-        for line in text.splitlines():
-            if line.startswith(MARK):
-                return json.loads(line[len(MARK) :])
-        pytest.fail("odoo-bin shell printed no result:\n" + "\n".join(text.splitlines()[-40:]))
-
-    def connect(self, dbname="postgres"):
-        opts = self.options
-
-        def opt(name, env):
-            value = opts.get(name)
-            return value if value not in (None, "", "False") else os.environ.get(env)
-
-        conn = psycopg2.connect(
-            dbname=dbname,
-            host=opt("db_host", "PGHOST"),
-            port=opt("db_port", "PGPORT"),
-            user=opt("db_user", "PGUSER"),
-            password=opt("db_password", "PGPASSWORD"),
-        )
-        conn.autocommit = True
-        return conn
-
-    def drop(self):
-        # Not "with conn": psycopg2 would open a transaction, and DROP DATABASE
-        # refuses to run in one.
-        conn = self.connect()
-        try:
-            with conn.cursor() as cr:
-                cr.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                    [self.db],
-                )
-                cr.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(self.db)))
-        finally:
-            conn.close()
-        data_dir = self.options.get("data_dir")
-        if data_dir:
-            shutil.rmtree(Path(data_dir) / "filestore" / self.db, ignore_errors=True)
-
-
-def _errors(log):
-    return [
-        line
-        for line in log.splitlines()
-        if len(line.split(" ", 4)) > 3 and line.split(" ", 4)[3] in ("ERROR", "CRITICAL")
-    ]
 
 
 def _shell_code(body):
@@ -202,15 +73,15 @@ def migrated(workdir, old_code):
     """Install 19.0.1.0.0, populate it, update to the working tree; yield the facts."""
     assert MIGRATION.is_file(), f"{MIGRATION} is missing"
     db = f"cs_migration_{datetime.now():%Y%m%d_%H%M%S}_{uuid.uuid4().hex[:6]}"
-    odoo = Odoo(_conf_path(), db, workdir)
+    odoo = Odoo(conf_path(), db, workdir)
     timings = {}
     try:
         start = time.monotonic()
         install = odoo.run(
             "-i", "customer_service", "--stop-after-init", "--log-level=warn", code_root=old_code
         )
-        assert not _errors(install), "installing 19.0.1.0.0 logged errors:\n" + "\n".join(
-            _errors(install)
+        assert not errors(install), "installing 19.0.1.0.0 logged errors:\n" + "\n".join(
+            errors(install)
         )
         timings["install"] = time.monotonic() - start
 
@@ -229,7 +100,7 @@ def migrated(workdir, old_code):
         update = odoo.run(
             "-u", "customer_service", "--stop-after-init", "--log-level=warn", code_root=REPO_ROOT
         )
-        assert not _errors(update), "the update logged errors:\n" + "\n".join(_errors(update))
+        assert not errors(update), "the update logged errors:\n" + "\n".join(errors(update))
         timings["update"] = time.monotonic() - start
 
         start = time.monotonic()
