@@ -145,6 +145,35 @@ def errors(log):
     ]
 
 
+def busy_workers(conn, db, master_pid, min_age=0.0):
+    """The server's processes with a transaction open on ``db`` for ``min_age`` s.
+
+    Found through the client port of each PostgreSQL backend: a prefork
+    worker may use a connection its master opened, so the application name
+    (``odoo-<pid>``) does not always tell the process.
+    """
+    import psutil  # noqa: PLC0415
+
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT client_port FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid() AND client_port IS NOT NULL"
+            " AND xact_start < now() - make_interval(secs => %s)",
+            [db, min_age],
+        )
+        ports = {port for (port,) in cr.fetchall()}
+    if not ports:
+        return set()
+    pids = set()
+    for child in psutil.Process(master_pid).children(recursive=True):
+        try:
+            if any(c.laddr and c.laddr.port in ports for c in child.connections("tcp")):
+                pids.add(child.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return pids
+
+
 def free_port():
     import socket  # noqa: PLC0415
 
@@ -177,7 +206,12 @@ def clone_database(odoo, source):
                 )
                 try:
                     cr.execute(
-                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        # FILE_COPY checkpoints around the copy. The default
+                        # (WAL_LOG) copies each sequence's page as it is, with
+                        # values logged ahead for the template only: after a
+                        # crash of the server (test_faults restarts it) the
+                        # copy's sequences would go back and hand out ids again.
+                        sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
                             sql.Identifier(odoo.db), sql.Identifier(source)
                         )
                     )

@@ -23,6 +23,10 @@ class CsConsumption(models.Model):
         "(move_id, department_id) WHERE move_id IS NOT NULL",
         "An invoice feeds one consumption per department.",
     )
+    _external_ref_unique = models.UniqueIndex(
+        "(company_id, department_id, external_ref) WHERE external_ref IS NOT NULL",
+        "An outlet reference is reported once per department.",
+    )
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
@@ -102,6 +106,13 @@ class CsConsumption(models.Model):
     guest_resting_hours = fields.Char(related="visit_id.guest_resting_hours")
     contact_log_ids = fields.One2many("cs.contact.log", "consumption_id", string="Callbacks")
     note = fields.Text()
+    external_ref = fields.Char(
+        string="Outlet Reference",
+        copy=False,
+        help="The check, folio or order number in the department's own system. "
+        "Reporting the same reference again (a file imported twice, a retried "
+        "request) returns the consumption already recorded instead of a second one.",
+    )
 
     @api.model
     def _default_department_id(self):
@@ -138,6 +149,24 @@ class CsConsumption(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # A file imported again, or a request retried after a lost answer,
+        # must not consume (and earn points) twice: the outlet's reference is
+        # the idempotency key. What is already there is handed back in place.
+        recorded = self._find_recorded(vals_list)
+        if recorded:
+            vals_list = [vals for index, vals in enumerate(vals_list) if index not in recorded]
+        consumptions = self._create_new(vals_list) if vals_list else self.browse()
+        if not recorded:
+            return consumptions
+        new_ids = iter(consumptions.ids)
+        return self.browse(
+            [
+                recorded[index].id if index in recorded else next(new_ids)
+                for index in range(len(recorded) + len(consumptions))
+            ]
+        )
+
+    def _create_new(self, vals_list):
         bulk = bool(self.env.context.get("import_file"))
         if bulk:
             for vals in vals_list:
@@ -165,6 +194,62 @@ class CsConsumption(models.Model):
         # R4: returning guests earn points on what they consume.
         self.env["loyalty.card"]._cs_award_consumption_points(consumptions, new=True)
         return consumptions
+
+    @api.model
+    def _find_recorded(self, vals_list):
+        """The consumptions already recorded under the rows' outlet references.
+
+        Returns {row index: consumption}. A reference already recorded for
+        another guest, or given twice in one batch, is an error, not a retry.
+        """
+        keys = {}
+        for index, vals in enumerate(vals_list):
+            ref = (vals.get("external_ref") or "").strip()
+            vals["external_ref"] = ref or False
+            if not ref:
+                continue
+            department_id = (
+                vals.get("department_id")
+                or self.env.context.get("default_department_id")
+                or self._default_department_id().id
+            )
+            key = (vals.get("company_id") or self.env.company.id, department_id, ref)
+            if key in keys.values():
+                raise UserError(
+                    self.env._(
+                        "The outlet reference %(ref)s is given twice: each check or folio "
+                        "is reported once.",
+                        ref=ref,
+                    )
+                )
+            keys[index] = key
+        if not keys:
+            return {}
+        self.flush_model(["company_id", "department_id", "external_ref"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT company_id, department_id, external_ref, id, partner_id
+                     FROM cs_consumption WHERE external_ref IN %s""",
+                tuple({key[2] for key in keys.values()}),
+            )
+        )
+        found = {row[:3]: row[3:] for row in self.env.cr.fetchall()}
+        recorded = {}
+        for index, key in keys.items():
+            if key not in found:
+                continue
+            consumption_id, partner_id = found[key]
+            if partner_id != vals_list[index].get("partner_id", partner_id):
+                raise UserError(
+                    self.env._(
+                        "The outlet reference %(ref)s was already reported for another guest "
+                        "(%(consumption)s). Check the reference before reporting it again.",
+                        ref=key[2],
+                        consumption=self.sudo().browse(consumption_id).name,
+                    )
+                )
+            recorded[index] = self.browse(consumption_id)
+        return recorded
 
     def write(self, vals):
         if not {"partner_id", "company_id"} & vals.keys():

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import CustomerServiceCase, managers_not_of_this_hotel
@@ -276,6 +276,66 @@ class TestConsumption(CustomerServiceCase):
         self.assertEqual(consumption.callback_state, "pending")
         template = self.Consumption.get_import_templates()[0]["template"]
         self.assertTrue(template.endswith(".csv"))
+
+    def test_a_file_imported_twice_is_recorded_once(self):
+        """The outlet reference is the key: a retried import or request adds nothing."""
+        self.fnb.points_per_amount = 1.0
+        fields_ = ["external_ref", "partner_id", "department_id", "line_ids/name",
+                   "line_ids/price_unit"]  # fmt: skip
+        rows = [
+            ["CHK-7001", self.walk_in.name, self.fnb.name, "Set dinner", "388"],
+            ["CHK-7002", self.walk_in.name, self.fnb.name, "Fruit platter", "88"],
+        ]
+        Import = self.Consumption.with_user(self.users["liaison"]).with_context(import_file=True)
+        first = Import.load(fields_, rows)
+        self.assertFalse(first["messages"], first)
+        points = self.walk_in.cs_loyalty_points
+        self.assertEqual(points, 476)
+        # The same file again, and once more with a new row at the end.
+        again = Import.load(fields_, rows)
+        self.assertEqual(again["ids"], first["ids"])
+        more = Import.load(fields_, [*rows, ["CHK-7003", self.walk_in.name, self.fnb.name,
+                                             "Tea", "30"]])  # fmt: skip
+        self.assertEqual(more["ids"][:2], first["ids"])
+        self.assertEqual(
+            self.Consumption.search_count([("external_ref", "like", "CHK-700")]), 3
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.walk_in.cs_loyalty_points, points + 30, "points earned once")
+        # A request retried over RPC hands back the consumption it made.
+        vals = {
+            "partner_id": self.walk_in.id,
+            "department_id": self.fnb.id,
+            "external_ref": " CHK-7001 ",
+            "line_ids": [Command.create({"name": "Set dinner", "price_unit": 388})],
+        }
+        replay = self.Consumption.with_user(self.users["liaison"]).create([vals])
+        self.assertEqual(replay.ids, first["ids"][:1])
+        # The same check number in another outlet is another consumption.
+        other = self._report(
+            self.walk_in, user="staff", department=self.front, external_ref="CHK-7001"
+        )
+        self.assertNotIn(other.id, first["ids"])
+
+    def test_an_outlet_reference_of_another_guest_is_refused(self):
+        recorded = self._report(self.walk_in, external_ref="CHK-8001")
+        before = self.Consumption.search_count([])
+        with self.assertRaisesRegex(UserError, "already reported for another guest"):
+            self._report(self.owned.partner_id, external_ref="CHK-8001")
+        with self.assertRaisesRegex(UserError, "is given twice"):
+            self.Consumption.with_user(self.users["liaison"]).create(
+                [
+                    {"partner_id": self.walk_in.id, "department_id": self.fnb.id,
+                     "external_ref": ref}
+                    for ref in ("CHK-8002", "CHK-8002")
+                ]
+            )  # fmt: skip
+        self.assertEqual(self.Consumption.search_count([]), before)
+        # Only the reference, never the other guest, is named.
+        with self.assertRaises(UserError) as caught:
+            self._report(self.owned.partner_id, external_ref="CHK-8001")
+        self.assertIn(recorded.name, str(caught.exception))
+        self.assertNotIn(self.walk_in.name, str(caught.exception))
 
     def test_imports_keep_the_chatter_quiet(self):
         """An import gives each visit its activity, but no note, tracking or follower per row."""

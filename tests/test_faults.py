@@ -1,0 +1,509 @@
+"""Faults while people work: each test breaks a real prefork server, then reads the data.
+
+On a copy of the test database, ``odoo-bin`` serves two HTTP workers on
+loopback, and clients call it over JSON-RPC as the web client and an
+integration do:
+
+- an HTTP worker is killed with SIGKILL in the middle of a 1,000-row
+  consumption import, then the same file is imported twice more;
+- PostgreSQL is restarted (``-m immediate``: a crash, as far as the server
+  can tell) while three clients sign compensation against a daily limit;
+- the same invoice is posted from two workers at once, and *Sign* is
+  clicked twice at once;
+- a create is replayed, as a client retries after losing the answer.
+
+PostgreSQL's restart needs root and a local Debian cluster (pg_ctlcluster),
+as 'make test' sets one up; elsewhere the test fails and says so.
+"""
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from odoo_process import (
+    MARK,
+    REPO_ROOT,
+    Odoo,
+    Server,
+    busy_workers,
+    clone_database,
+    conf_path,
+)
+
+IMPORT_ROWS = 1000
+FIGURES = {}
+
+
+class RpcError(Exception):
+    """The server answered with an error (``data`` is Odoo's), or not at all."""
+
+    def __init__(self, message, data=None):
+        super().__init__(message)
+        self.data = data or {}
+
+    @property
+    def odoo_error(self):
+        return self.data.get("name", "")
+
+
+class Rpc:
+    """JSON-RPC as an external client speaks it: /jsonrpc, login then execute_kw."""
+
+    def __init__(self, url, db, login, password=None):
+        self.url, self.db, self.password = url, db, password or login
+        self.uid = self._post("common", "login", [db, login, self.password])
+        assert self.uid, f"{login} cannot log in"
+
+    def _post(self, service, method, args, timeout=300):
+        payload = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": uuid.uuid4().hex,
+                "params": {"service": service, "method": method, "args": args},
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{self.url}/jsonrpc", payload, {"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as resp:
+                answer = json.loads(resp.read())
+        except (OSError, urllib.error.HTTPError, json.JSONDecodeError) as error:
+            raise RpcError(f"no answer: {error!r}") from error
+        if "error" in answer:
+            data = answer["error"].get("data") or {}
+            raise RpcError(data.get("message") or answer["error"].get("message"), data)
+        return answer["result"]
+
+    def call(self, model, method, *args, **kwargs):
+        return self._post(
+            "object",
+            "execute_kw",
+            [self.db, self.uid, self.password, model, method, list(args), kwargs],
+        )
+
+
+@pytest.fixture(scope="module")
+def faults(db_name):
+    workdir = Path(tempfile.mkdtemp(prefix="cs_faults_"))
+    odoo = Odoo(conf_path(), f"{db_name}_faults_{uuid.uuid4().hex[:6]}", workdir)
+    clone_database(odoo, db_name)
+    server = Server(odoo, workers=2, cron_threads=0)
+    try:
+        code = "\n".join(
+            [
+                "import json, sys",
+                f"sys.path.insert(0, {str(Path(__file__).parent)!r})",
+                "import faults_shell",
+                "result = faults_shell.prepare(env)",
+                "env.cr.commit()",
+                f"print({MARK!r} + json.dumps(result))",
+            ]
+        )
+        data = odoo.shell(code + "\n", code_root=REPO_ROOT)
+        server.start()
+        yield {"odoo": odoo, "server": server, "data": data}
+    finally:
+        server.stop()
+        print("fault figures:", json.dumps(FIGURES, default=str))  # shown with -s / -rA
+        odoo.drop()
+        if not os.environ.get("CS_KEEP_LOGS"):
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _rows(odoo, query, params=()):
+    conn = odoo.connect(odoo.db)
+    try:
+        with conn.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall()
+    finally:
+        conn.close()
+
+
+def _scalar(odoo, query, params=()):
+    return _rows(odoo, query, params)[0][0]
+
+
+def _in_flight(odoo, master_pid, min_age):
+    """Workers whose transaction on the database is open for ``min_age`` s."""
+    conn = odoo.connect(odoo.db)
+    try:
+        return busy_workers(conn, odoo.db, master_pid, min_age)
+    finally:
+        conn.close()
+
+
+def _in_thread(target, *args):
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = target(*args)
+        except RpcError as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def _at_once(*calls):
+    """Run the calls in threads released together; return their outcomes."""
+    barrier = threading.Barrier(len(calls))
+
+    def released(call):
+        barrier.wait()
+        return call()
+
+    threads = [_in_thread(released, call) for call in calls]
+    for thread, _outcome in threads:
+        thread.join(120)
+    return [outcome for _thread, outcome in threads]
+
+
+# ------------------------------------------------------------
+# A worker killed during an import
+# ------------------------------------------------------------
+
+IMPORT_FIELDS = [
+    "external_ref",
+    "partner_id/.id",
+    "department_id/.id",
+    "consumption_date",
+    "line_ids/name",
+    "line_ids/price_unit",
+]
+IMPORT_OPTIONS = {
+    "has_headers": True,
+    "separator": ",",
+    "quoting": '"',
+    "encoding": "utf-8",
+    "datetime_format": "%Y-%m-%d %H:%M:%S",
+    "float_decimal_separator": ".",
+    "float_thousand_separator": ",",
+    "limit": 2000,
+    "skip": 0,
+}
+
+
+def _import_file(data):
+    when = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    guests = data["import_guest_ids"]
+    lines = [",".join(IMPORT_FIELDS)]
+    for i in range(IMPORT_ROWS):
+        guest, price = guests[i % len(guests)], 100 + i % 7
+        lines.append(f"POS-{i:04d},{guest},{data['fnb_id']},{when},Dinner,{price}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _execute_import(client, content):
+    """What the web client's import screen sends: the file, then one batch."""
+    import_id = client.call(
+        "base_import.import",
+        "create",
+        {
+            "res_model": "cs.consumption",
+            # Raw, as the upload route stores it: the field is not base64.
+            "file": content.decode(),
+            "file_name": "pos_export.csv",
+            "file_type": "text/csv",
+        },
+    )
+    result = client.call(
+        "base_import.import",
+        "execute_import",
+        [import_id],
+        IMPORT_FIELDS,
+        IMPORT_FIELDS,
+        IMPORT_OPTIONS,
+    )
+    errors = [m for m in result.get("messages", []) if m.get("type") == "error"]
+    assert not errors, errors[:3]
+    return result
+
+
+def _imported(odoo):
+    """(consumptions, lines, point entries) that the file's references left."""
+    return _rows(
+        odoo,
+        """SELECT count(DISTINCT c.id), count(DISTINCT l.id), count(DISTINCT h.id)
+             FROM cs_consumption c
+        LEFT JOIN cs_consumption_line l ON l.consumption_id = c.id
+        LEFT JOIN loyalty_history h ON h.order_model = 'cs.consumption' AND h.order_id = c.id
+            WHERE c.external_ref LIKE 'POS-%%'""",
+    )[0]
+
+
+def test_worker_killed_during_an_import_leaves_all_or_nothing(faults):
+    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
+    client = Rpc(server.url, odoo.db, data["liaison"])
+    content = _import_file(data)
+    started = time.monotonic()
+    thread, outcome = _in_thread(_execute_import, client, content)
+    # The import runs in one transaction in one HTTP worker: kill that worker
+    # once it has been writing for a moment (the whole import takes about a
+    # second).
+    while not (pids := _in_flight(odoo, server.proc.pid, 0.25)):
+        assert thread.is_alive(), "the import ended before it could be killed"
+        assert time.monotonic() - started < 120, "the import never started"
+        time.sleep(0.05)
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    killed_after = time.monotonic() - started
+    thread.join(120)
+    assert "error" in outcome, "the import finished before the kill"
+    assert _imported(odoo) == (0, 0, 0), "a killed import left part of its rows"
+
+    # The user imports the file again (the master has started a new worker),
+    # and once more, as if unsure it worked.
+    timings = []
+    for _attempt in range(2):
+        started = time.monotonic()
+        result = _execute_import(client, content)
+        timings.append(round(time.monotonic() - started, 1))
+        assert len(result["ids"]) == IMPORT_ROWS
+    assert _imported(odoo) == (IMPORT_ROWS, IMPORT_ROWS, IMPORT_ROWS), "the retries doubled rows"
+    points = _scalar(
+        odoo,
+        """SELECT sum(h.issued) FROM loyalty_history h
+             JOIN cs_consumption c ON h.order_model = 'cs.consumption' AND h.order_id = c.id
+            WHERE c.external_ref LIKE 'POS-%%'""",
+    )
+    assert points == sum(100 + i % 7 for i in range(IMPORT_ROWS)), "points earned once a row"
+    FIGURES["import"] = {
+        "killed_after_s": round(killed_after, 1),
+        "rows_after_kill": 0,
+        "import_then_retry_s": timings,
+        "rows_after_retries": IMPORT_ROWS,
+    }
+
+
+# ------------------------------------------------------------
+# PostgreSQL restarted while compensation is signed
+# ------------------------------------------------------------
+
+
+def _local_cluster(odoo):
+    """(version, name) of the Debian cluster the server uses, or fail saying why."""
+    port = str(odoo.options.get("db_port") or os.environ.get("PGPORT") or 5432)
+    host = odoo.options.get("db_host") or os.environ.get("PGHOST") or ""
+    if host not in ("", "127.0.0.1", "localhost", "False"):
+        pytest.fail(f"PostgreSQL runs on {host}: this test restarts a local cluster only.")
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
+        pytest.fail(
+            "Restarting PostgreSQL needs root and Debian's pg_ctlcluster: run 'make test' "
+            "as root on the machine that holds the cluster."
+        )
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
+    ).stdout
+    for line in listing.splitlines():
+        version, name, cluster_port, status = line.split()[:4]
+        if cluster_port == port and status == "online":
+            return version, name
+    pytest.fail(f"No online local PostgreSQL cluster on port {port}:\n{listing}")
+
+
+def _restart_postgres(version, name):
+    subprocess.run(
+        ["pg_ctlcluster", version, name, "restart", "-m", "immediate"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_postgres_restarted_during_a_signing_burst(faults):
+    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
+    cluster = _local_cluster(odoo)
+    todo = queue.Queue()
+    for compensation_id in data["draft_ids"]:
+        todo.put(compensation_id)
+    outcomes, lock = {"signed": 0, "over_limit": 0, "no_answer": 0, "retried": 0}, threading.Lock()
+    seen = Counter()
+
+    def signer():
+        client = Rpc(server.url, odoo.db, data["staff"])
+        while True:
+            try:
+                compensation_id = todo.get_nowait()
+            except queue.Empty:
+                return
+            for _attempt in range(20):
+                try:
+                    client.call("cs.compensation", "action_sign", [compensation_id])
+                    kind = "signed"
+                except RpcError as error:
+                    message = str(error)
+                    if "limit" in message.lower():
+                        kind = "over_limit"
+                    elif "already been signed" in message:
+                        kind = "signed"  # a retry after a lost answer
+                    else:
+                        # Cut off by the restart: the user clicks again.
+                        with lock:
+                            outcomes["retried"] += 1
+                            if not error.odoo_error:
+                                outcomes["no_answer"] += 1
+                            seen[f"{error.odoo_error}: {str(error)[:100]}"] += 1
+                        time.sleep(0.5)
+                        continue
+                with lock:
+                    outcomes[kind] += 1
+                break
+            else:
+                pytest.fail(f"compensation {compensation_id} never got an answer")
+
+    threads = [threading.Thread(target=signer, daemon=True) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 120
+    while outcomes["signed"] < 3:
+        assert time.monotonic() < deadline, f"nothing was signed: {outcomes}"
+        time.sleep(0.02)
+    signed_before = outcomes["signed"]
+    _restart_postgres(*cluster)
+    restarted_at = dict(outcomes)
+    for thread in threads:
+        thread.join(300)
+    assert not any(thread.is_alive() for thread in threads), outcomes
+    assert signed_before < len(data["draft_ids"]), "the burst was over before the restart"
+
+    drafts = tuple(data["draft_ids"])
+    done = dict(
+        _rows(
+            odoo,
+            "SELECT id, amount FROM cs_compensation WHERE id IN %s AND state = 'done'",
+            [drafts],
+        )
+    )
+    booked = _rows(
+        odoo,
+        """SELECT c.id, c.state, m.state, c.move_id = m.id
+             FROM account_move m JOIN cs_compensation c ON c.id = m.cs_compensation_id
+            WHERE c.id IN %s""",
+        [drafts],
+    )
+    unbooked = _scalar(
+        odoo,
+        "SELECT count(*) FROM cs_compensation"
+        " WHERE id IN %s AND state = 'done' AND move_id IS NULL",
+        [drafts],
+    )
+    assert unbooked == 0, "a compensation was given without its entry"
+    assert all(row[1] == "done" and row[2] == "posted" and row[3] for row in booked), booked
+    assert len(booked) == len(done), "an entry exists without its compensation, or twice"
+    assert sum(done.values()) <= data["day_limit"], "the daily limit was overspent"
+    # Every draft got an answer: exactly the day's limit was signed.
+    assert sum(done.values()) == data["day_limit"], outcomes
+    assert outcomes["signed"] == len(done)
+    FIGURES["restart"] = {
+        "signed_when_restarted": signed_before,
+        "outcomes_once_restarted": restarted_at,
+        "outcomes": outcomes,
+        "errors_retried": dict(seen),
+        "done": len(done),
+        "signed_total": sum(done.values()),
+        "day_limit": data["day_limit"],
+    }
+
+
+# ------------------------------------------------------------
+# The same action twice at once, and replays
+# ------------------------------------------------------------
+
+
+def test_the_same_invoice_posted_twice_at_once(faults):
+    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
+    admin = [Rpc(server.url, odoo.db, "admin") for _ in range(2)]
+    invoice_id = data["invoice_id"]
+    outcomes = _at_once(
+        *(lambda c=client: c.call("account.move", "action_post", [invoice_id]) for client in admin)
+    )
+    assert any("result" in outcome for outcome in outcomes), outcomes
+    consumptions = _rows(
+        odoo,
+        "SELECT id, amount_total FROM cs_consumption WHERE move_id = %s",
+        [invoice_id],
+    )
+    state, name = _rows(odoo, "SELECT state, name FROM account_move WHERE id = %s", [invoice_id])[0]
+    assert state == "posted"
+    assert len(consumptions) == 1, f"one invoice fed {len(consumptions)} consumptions"
+    assert consumptions[0][1] == 600
+    FIGURES["post_twice"] = {
+        "answers": [sorted(outcome) for outcome in outcomes],
+        "errors": [str(o["error"])[:120] for o in outcomes if "error" in o],
+        "consumptions": len(consumptions),
+        "invoice": name,
+    }
+
+
+def test_sign_clicked_twice_at_once(faults):
+    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
+    clients = [Rpc(server.url, odoo.db, data["staff2"]) for _ in range(2)]
+    compensation_id = data["double_click_id"]
+    outcomes = _at_once(
+        *(
+            lambda c=client: c.call("cs.compensation", "action_sign", [compensation_id])
+            for client in clients
+        )
+    )
+    answers = sorted("result" if "result" in o else str(o["error"]) for o in outcomes)
+    assert answers[-1] == "result", answers
+    assert "already been signed" in answers[0], answers
+    moves = _scalar(
+        odoo, "SELECT count(*) FROM account_move WHERE cs_compensation_id = %s", [compensation_id]
+    )
+    assert moves == 1, f"one signature booked {moves} entries"
+    FIGURES["sign_twice"] = {"answers": answers, "entries": moves}
+
+
+def test_a_replayed_create_moves_points_once(faults):
+    """A client that lost the answer sends the create again."""
+    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
+    liaison = Rpc(server.url, odoo.db, data["liaison"])
+    guest = data["import_guest_ids"][0]
+    vals = {
+        "partner_id": guest,
+        "department_id": data["fnb_id"],
+        "external_ref": "RPC-0001",
+        "line_ids": [[0, 0, {"name": "Afternoon tea", "price_unit": 168}]],
+    }
+    first = liaison.call("cs.consumption", "create", [vals])
+    again = liaison.call("cs.consumption", "create", [vals])
+    assert first == again, "the replay made a second consumption"
+    history = _rows(
+        odoo,
+        "SELECT issued FROM loyalty_history WHERE order_model = 'cs.consumption' AND order_id = %s",
+        first,
+    )
+    assert history == [(168,)], history
+    # A replayed signature is refused: the money moves once.
+    staff = Rpc(server.url, odoo.db, data["staff2"])
+    compensation = staff.call(
+        "cs.compensation",
+        "create",
+        [{"partner_id": data["import_guest_ids"][1], "compensation_type": "gift", "amount": 20}],
+    )
+    staff.call("cs.compensation", "action_sign", compensation)
+    with pytest.raises(RpcError, match="already been signed"):
+        staff.call("cs.compensation", "action_sign", compensation)
+    moves = _scalar(
+        odoo, "SELECT count(*) FROM account_move WHERE cs_compensation_id = ANY(%s)", [compensation]
+    )
+    assert moves == 1
