@@ -3,10 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 N ?= 2000
 
-.PHONY: help setup demo test lint bench i18n readme
+.PHONY: help setup demo serve test lint bench i18n readme
 
 help:
 	@echo "make demo    serve the product on a demo database at http://127.0.0.1:8069"
+	@echo "make serve   the same in prefork mode, as in production (WORKERS=N, default 2 x cores + 1)"
 	@echo "make test    run every test on a new database (TESTS='path ...' to narrow)"
 	@echo "make lint    ruff, pylint-odoo and OCA checks"
 	@echo "make bench   benchmarks (N=<guests>, default $(N))"
@@ -18,7 +19,10 @@ setup:
 	bash tools/bootstrap.sh
 
 demo:
-	bash tools/demo.sh
+	WORKERS=$(WORKERS) bash tools/demo.sh
+
+serve:
+	WORKERS=$(or $(WORKERS),$$(( $$(nproc) * 2 + 1 ))) bash tools/demo.sh
 
 test:
 	bash tools/test.sh $(TESTS)

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Serve the product on a demo database at http://127.0.0.1:$HTTP_PORT.
+# WORKERS=N serves in prefork mode, as production does: N HTTP workers, cron
+# workers apart (CRON_THREADS, default 1), the bus on GEVENT_PORT, and the
+# memory and time limits of the README's "Running a hotel group".
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 bash tools/bootstrap.sh
@@ -27,5 +30,20 @@ cat <<MSG
 
   Stop with Ctrl-C.
 MSG
+serving=()
+if [ "${WORKERS:-0}" -gt 0 ]; then
+    log "Prefork: $WORKERS HTTP workers, ${CRON_THREADS:-1} cron worker(s), bus on port ${GEVENT_PORT:-8072}"
+    serving=(
+        --workers="$WORKERS"
+        --max-cron-threads="${CRON_THREADS:-1}"
+        --gevent-port="${GEVENT_PORT:-8072}"
+        --limit-memory-soft="${LIMIT_MEMORY_SOFT:-2147483648}"
+        --limit-memory-hard="${LIMIT_MEMORY_HARD:-2684354560}"
+        --limit-time-cpu="${LIMIT_TIME_CPU:-600}"
+        --limit-time-real="${LIMIT_TIME_REAL:-1200}"
+        --limit-time-real-cron="${LIMIT_TIME_REAL_CRON:-3600}"
+        --limit-request=8192
+    )
+fi
 exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$DEMO_DB" \
-    --db-filter="^${DEMO_DB}\$" --log-level=info
+    --db-filter="^${DEMO_DB}\$" --log-level=info "${serving[@]}"
