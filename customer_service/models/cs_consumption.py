@@ -153,20 +153,9 @@ class CsConsumption(models.Model):
         # must not consume (and earn points) twice: the outlet's reference is
         # the idempotency key. What is already there is handed back in place.
         recorded = self._find_recorded(vals_list)
-        if recorded:
-            vals_list = [vals for index, vals in enumerate(vals_list) if index not in recorded]
-        consumptions = self._create_new(vals_list) if vals_list else self.browse()
-        if not recorded:
-            return consumptions
-        new_ids = iter(consumptions.ids)
-        return self.browse(
-            [
-                recorded[index].id if index in recorded else next(new_ids)
-                for index in range(len(recorded) + len(consumptions))
-            ]
-        )
-
-    def _create_new(self, vals_list):
+        vals_list = [vals for index, vals in enumerate(vals_list) if index not in recorded]
+        if not vals_list:
+            return self._with_recorded(recorded, self.browse())
         bulk = bool(self.env.context.get("import_file"))
         if bulk:
             for vals in vals_list:
@@ -193,7 +182,20 @@ class CsConsumption(models.Model):
         consumptions.sudo().visit_id._sync_callback_activities(new_visits)
         # R4: returning guests earn points on what they consume.
         self.env["loyalty.card"]._cs_award_consumption_points(consumptions, new=True)
-        return consumptions
+        return self._with_recorded(recorded, consumptions)
+
+    def _with_recorded(self, recorded, created):
+        """The consumptions of a create, in the caller's order: the ones
+        already recorded under their outlet reference, and the new ones."""
+        if not recorded:
+            return created
+        new_ids = iter(created.ids)
+        return self.browse(
+            [
+                recorded[index].id if index in recorded else next(new_ids)
+                for index in range(len(recorded) + len(created))
+            ]
+        )
 
     @api.model
     def _find_recorded(self, vals_list):

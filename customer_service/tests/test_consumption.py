@@ -297,9 +297,7 @@ class TestConsumption(CustomerServiceCase):
         more = Import.load(fields_, [*rows, ["CHK-7003", self.walk_in.name, self.fnb.name,
                                              "Tea", "30"]])  # fmt: skip
         self.assertEqual(more["ids"][:2], first["ids"])
-        self.assertEqual(
-            self.Consumption.search_count([("external_ref", "like", "CHK-700")]), 3
-        )
+        self.assertEqual(self.Consumption.search_count([("external_ref", "like", "CHK-700")]), 3)
         self.env.invalidate_all()
         self.assertEqual(self.walk_in.cs_loyalty_points, points + 30, "points earned once")
         # A request retried over RPC hands back the consumption it made.

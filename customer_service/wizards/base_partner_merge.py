@@ -65,7 +65,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     def _update_foreign_keys(self, src_partners, dst_partner):
         self._cs_merge_archives(src_partners, dst_partner)
         self._cs_merge_pending_visits(src_partners | dst_partner)
-        super()._update_foreign_keys(src_partners, dst_partner)
+        result = super()._update_foreign_keys(src_partners, dst_partner)
         Archive = self.env["cs.guest.archive"].sudo().with_context(active_test=False)
         archives = Archive.search([("partner_id", "=", dst_partner.id)])
         # The SQL update moved partner_id under the stored name's feet.
@@ -74,6 +74,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self.env["cs.guest.preference"].sudo().search(
             [("partner_id", "=", dst_partner.id), ("archive_id", "=", False)]
         )._link_archives()
+        return result
 
     def _merge_loyalty_cards(self, src_partners, dst_partner):
         Card = self.env["loyalty.card"].sudo()
@@ -88,9 +89,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     tuple(cards.ids),
                 )
             )
-        super()._merge_loyalty_cards(src_partners, dst_partner)
+        result = super()._merge_loyalty_cards(src_partners, dst_partner)
         self._cs_merge_single_cards(cards, dst_partner)
         self._cs_move_card_history(cards, dst_partner)
+        return result
 
     # ------------------------------------------------------------
     # Access
@@ -204,13 +206,36 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             )
         if dropped:
             body += Markup("<p>%s</p>") % self.env._(
-                "Both guests had been greeted for %(occasions)s: one greeting per occasion is kept.",
+                "Both guests had been greeted for %(occasions)s: one greeting per occasion "
+                "is kept.",
                 occasions=", ".join(dropped),
             )
         kept._message_log(body=body, author_id=self.env.user.partner_id.id)
 
     def _cs_merged_values(self, source, kept):
         """What ``kept`` must become to hold ``source`` too."""
+        vals = self._cs_merged_classification(source, kept)
+        for fname, ranks in (
+            ("vip_level", VIP_RANK),
+            ("customer_class", CUSTOMER_CLASS_RANK),
+            ("credit_class", CREDIT_CLASS_RANK),
+        ):
+            if ranks.get(source[fname], -1) > ranks.get(kept[fname], -1):
+                vals[fname] = source[fname]
+        vals.update(self._cs_merged_content(source, kept))
+        # The earlier review: neither profile's verification is skipped.
+        reviews = [d for d in (kept.next_review_date, source.next_review_date) if d]
+        if reviews and min(reviews) != kept.next_review_date:
+            vals["next_review_date"] = min(reviews)
+        # A live profile is not buried in a destroyed or archived one.
+        if source.active and not kept.active:
+            vals["active"] = True
+        if kept.destroyed and not source.destroyed:
+            vals["destroyed"] = False
+        return vals
+
+    def _cs_merged_classification(self, source, kept):
+        """The stricter level, its period and owner, and the permanent flag."""
         vals = {}
         source_rank = LEVEL_RANK[source.confidentiality_level]
         kept_rank = LEVEL_RANK[kept.confidentiality_level]
@@ -230,13 +255,11 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             vals.setdefault("owner_id", source.owner_id.id)
         if source.is_permanent:
             vals["is_permanent"] = True
-        for fname, ranks in (
-            ("vip_level", VIP_RANK),
-            ("customer_class", CUSTOMER_CLASS_RANK),
-            ("credit_class", CREDIT_CLASS_RANK),
-        ):
-            if ranks.get(source[fname], -1) > ranks.get(kept[fname], -1):
-                vals[fname] = source[fname]
+        return vals
+
+    def _cs_merged_content(self, source, kept):
+        """What the kept archive lacks and the other knows, and both notes."""
+        vals = {}
         for fname in FILLED_FIELDS:
             if not kept[fname] and source[fname]:
                 vals[fname] = kept._fields[fname].convert_to_write(source[fname], kept)
@@ -250,15 +273,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             vals["note"] = (kept.note or Markup()) + source.note
         if source.credit_note:
             vals["credit_note"] = "\n\n".join(filter(None, [kept.credit_note, source.credit_note]))
-        # The earlier review: neither profile's verification is skipped.
-        reviews = [d for d in (kept.next_review_date, source.next_review_date) if d]
-        if reviews and min(reviews) != kept.next_review_date:
-            vals["next_review_date"] = min(reviews)
-        # A live profile is not buried in a destroyed or archived one.
-        if source.active and not kept.active:
-            vals["active"] = True
-        if kept.destroyed and not source.destroyed:
-            vals["destroyed"] = False
         return vals
 
     def _cs_drop_duplicate_greetings(self, source, kept):

@@ -316,14 +316,18 @@ class ReportCsCompensationLedger(models.AbstractModel):
         as superuser because CS staff read only the invoices of guests whose
         archive they may read, and a sum and an entry number name no guest.
         """
-        moves = self.env["account.move"].sudo().search_fetch(
-            [
-                ("cs_compensation_id", "in", compensations.ids),
-                ("state", "=", "posted"),
-                ("id", "not in", compensations.reversal_move_id.ids),
-            ],
-            ["cs_compensation_id", "amount_total_signed", "name"],
-            order="id",
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("cs_compensation_id", "in", compensations.ids),
+                    ("state", "=", "posted"),
+                    ("id", "not in", compensations.reversal_move_id.ids),
+                ],
+                ["cs_compensation_id", "amount_total_signed", "name"],
+                order="id",
+            )
         )
         booked, entries = defaultdict(float), defaultdict(list)
         for move in moves:
