@@ -3,7 +3,7 @@
 {
     "name": "Customer Service Reports",
     "summary": "XLSX reports, analysis and dashboards for customer service",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Customer Service",
     "website": "https://github.com/customer-service-odoo/customer_service",
     "author": "Customer Service for Odoo contributors",
@@ -16,6 +16,9 @@
         "report_xlsx",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_service_reports/static/src/dashboard/*",
+        ],
         "web.assets_tests": [
             "customer_service_reports/static/tests/tours/*.js",
         ],
@@ -33,7 +36,7 @@
         "views/cs_callback_analysis_views.xml",
         "views/cs_compensation_analysis_views.xml",
         "views/cs_complaint_analysis_views.xml",
-        "views/cs_service_overview_views.xml",
+        "views/cs_service_dashboard_views.xml",
         "views/cs_reports_menus.xml",
     ],
 }

@@ -90,7 +90,7 @@ SHOTS = [
         "overview-zh.png",
         "cs_manager",
         "/odoo/action-customer_service_reports.cs_service_overview_action",
-        ".o_form_view",
+        ".o_cs_dashboard .o_cs_dashboard_chart canvas",
     ),
 ]
 

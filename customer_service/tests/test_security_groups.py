@@ -57,7 +57,7 @@ class TestSecurityGroups(CustomerServiceCase):
         self.assertNotIn(root.id, Menu.with_user(self.users["internal"])._visible_menu_ids())
 
     def test_archive_menu_hidden_from_liaison_and_finance(self):
-        menu = self.env.ref("customer_service.cs_guest_archive_menu")
+        menu = self.env.ref("customer_service.cs_guest_archive_list_menu")
         Menu = self.env["ir.ui.menu"]
         for role in ("liaison", "finance"):
             self.assertNotIn(menu.id, Menu.with_user(self.users[role])._visible_menu_ids(), role)

@@ -1,1 +1,2 @@
-from . import cs_service_overview
+from . import cs_service_dashboard
+from . import res_users

@@ -9,3 +9,4 @@ from . import test_points_liability
 from . import test_collections_reconciliation
 from . import test_complaint_statistics
 from . import test_reports_tour
+from . import test_dashboard

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import ReportsCase
 
@@ -14,7 +14,7 @@ PERIOD = [
 
 @tagged("post_install", "-at_install")
 class TestAnalysis(ReportsCase):
-    """The SQL-view analyses and the managers' overview."""
+    """The SQL-view analyses and the reporting menus."""
 
     @classmethod
     def setUpClass(cls):
@@ -163,52 +163,6 @@ class TestAnalysis(ReportsCase):
             for role in ("finance", "liaison", "internal"):
                 with self.subTest(model=model, role=role), self.assertRaises(AccessError):
                     self.env[model].with_user(self.users[role]).search([])
-
-    def test_overview(self):
-        manager = self.users["manager"]
-        with Form(self.env["cs.service.overview"].with_user(manager)) as form:
-            form.date_from = "2031-03-01"
-            form.date_to = "2031-04-30"
-            self.assertEqual(
-                form.consumption_count, self.env["cs.consumption"].search_count(PERIOD)
-            )
-            self.assertGreaterEqual(form.consumption_amount, 700)
-            # Visits, as the callback KPIs count them: not one per consumption.
-            due, on_time = self.env["cs.visit"]._callback_kpis(
-                [
-                    ("date_start", ">=", datetime(2031, 3, 1)),
-                    ("date_start", "<", datetime(2031, 5, 1)),
-                ]
-            )[None]
-            self.assertEqual(form.callbacks_due, due)
-            self.assertAlmostEqual(form.callbacks_on_time_rate, on_time / due)
-        overview = form.record
-        action = overview.action_open_consumption_analysis()
-        self.assertEqual(action["res_model"], "cs.consumption.analysis")
-        self.assertEqual(action["domain"][0], ("consumption_date", ">=", "2031-03-01 00:00:00"))
-        self.assertEqual(overview.action_open_report_wizard()["res_model"], "cs.report.wizard")
-        action = overview.action_open_callback_analysis()
-        self.assertEqual(action["res_model"], "cs.callback.analysis")
-        self.assertEqual(action["domain"][0], ("date_start", ">=", "2031-03-01 00:00:00"))
-        with self.assertRaises(AccessError):
-            self.env["cs.service.overview"].with_user(self.users["staff"]).create({})
-
-    def test_overview_counts_overdue_visits(self):
-        manager = self.users["manager"]
-        Overview = self.env["cs.service.overview"].with_user(manager)
-        before = Overview.create({}).callbacks_overdue
-        # A stay long past, through two departments, never called back.
-        guest = self._create_archive("CSREP Overdue Guest")
-        self._consume(guest, datetime(2021, 1, 5, 12))
-        self._consume(guest, datetime(2021, 1, 5, 20), department=self.front)
-        overview = Overview.create({})
-        self.assertEqual(overview.callbacks_overdue, before + 1, "one visit, not two consumptions")
-        action = overview.action_open_overdue_callbacks()
-        self.assertEqual(action["res_model"], "cs.visit")
-        self.assertEqual(action["id"], self.env.ref("customer_service.cs_visit_action").id)
-        overdue = self.env["cs.visit"].with_user(manager).search(action["domain"])
-        self.assertEqual(len(overdue), overview.callbacks_overdue)
-        self.assertIn(guest.partner_id, overdue.partner_id)
 
     def test_menus(self):
         menu = self.env.ref("customer_service_reports.cs_service_overview_menu")

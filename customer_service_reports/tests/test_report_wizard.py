@@ -120,6 +120,15 @@ class TestReportWizard(ReportsCase):
         )
         self.assertEqual(english.worksheets[0]["A5"].value, "Code")
 
+    def test_managers_land_on_the_overview(self):
+        home = self.env.ref("customer_service.cs_action_home")
+        for role in ("manager", "leader"):
+            with self.subTest(role=role):
+                action = home.with_user(self.users[role]).run()
+                self.assertEqual(action["type"], "ir.actions.client")
+                self.assertEqual(action["tag"], "cs_service_dashboard")
+        self.assertEqual(home.with_user(self.users["staff"]).run()["res_model"], "cs.visit")
+
     def test_menus_per_role(self):
         """Finance reaches the exports and the compensation analysis, managers all."""
         menus = {

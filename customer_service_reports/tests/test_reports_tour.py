@@ -1,5 +1,5 @@
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from openpyxl import load_workbook
@@ -13,7 +13,7 @@ from odoo.addons.customer_service_reports.report.cs_report_xlsx_base import HEAD
 @tagged("post_install", "-at_install")
 class TestReportsTour(HttpCase):
     """Real Chromium, as the demo users: a manager downloads the complaint
-    statistics; finance opens Collections."""
+    statistics and uses the dashboard; finance opens Collections."""
 
     def test_manager_downloads_complaint_statistics(self):
         manager = self.env.ref("customer_service.user_cs_manager")
@@ -100,3 +100,18 @@ class TestReportsTour(HttpCase):
         self.start_tour(
             "/odoo", "customer_service_reports_finance_collections_tour", login=finance.login
         )
+
+    def test_manager_lands_on_the_dashboard(self):
+        manager = self.env.ref("customer_service.user_cs_manager")
+        guest = self.env["res.partner"].create({"name": "CSREP Tour Dashboard Guest"})
+        # Registered three days ago and never answered: past its first-response deadline.
+        complaint = self.env["cs.complaint"].create(
+            {
+                "partner_id": guest.id,
+                "description": "<p>No hot water</p>",
+                "complaint_date": datetime.now() - timedelta(days=3),
+                "user_id": manager.id,
+            }
+        )
+        self.assertEqual(complaint.sla_status, "overdue")
+        self.start_tour("/odoo", "customer_service_reports_dashboard_tour", login=manager.login)

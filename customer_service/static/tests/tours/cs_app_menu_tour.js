@@ -15,7 +15,7 @@ registry.category("web_tour.tours").add("customer_service_app_menu_tour", {
             trigger: ".o_main_navbar [data-menu-xmlid='customer_service.cs_guest_archive_menu']",
         },
         {
-            content: "The archive list opens",
+            content: "Staff land on their callback queue",
             trigger: ".o_list_view, .o_kanban_view",
         },
     ],

@@ -50,8 +50,20 @@ registry.category("web_tour.tours").add("customer_service_liaison_preference_tou
     steps: () => [
         ...stepUtils.goToAppSteps("customer_service.cs_menu_root", "Open Customer Service"),
         {
+            content: "Open the guest archives menu",
+            trigger: ".o_main_navbar [data-menu-xmlid='customer_service.cs_guest_archive_menu']",
+            run: "click",
+        },
+        {
+            content: "No archive list for a liaison, only what departments note",
+            trigger: ".dropdown-item[data-menu-xmlid='customer_service.cs_service_card_menu']",
+        },
+        {
+            trigger: "body:not(:has(.dropdown-item[data-menu-xmlid='customer_service.cs_guest_archive_list_menu']))",
+        },
+        {
             content: "Open guest preferences",
-            trigger: ".o_main_navbar [data-menu-xmlid='customer_service.cs_guest_preference_menu']",
+            trigger: ".dropdown-item[data-menu-xmlid='customer_service.cs_guest_preference_menu']",
             run: "click",
         },
         {
@@ -78,10 +90,6 @@ registry.category("web_tour.tours").add("customer_service_liaison_preference_tou
         {
             content: "The line is saved",
             trigger: ".o_data_row:not(.o_selected_row) td[name=name]:contains(红酒不加冰)",
-        },
-        {
-            content: "No archive menu for a liaison",
-            trigger: "body:not(:has([data-menu-xmlid='customer_service.cs_guest_archive_menu']))",
         },
     ],
 });

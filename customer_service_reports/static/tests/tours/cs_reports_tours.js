@@ -93,8 +93,12 @@ registry.category("web_tour.tours").add("customer_service_reports_finance_collec
     steps: () => [
         ...stepUtils.goToAppSteps("customer_service.cs_menu_root", "Open Customer Service"),
         {
-            content: "Open the Collections menu",
-            trigger: menu("customer_service.cs_collection_menu"),
+            content: "Finance lands on the collection tasks",
+            trigger: ".o_list_view thead th[data-name=amount_due]",
+        },
+        {
+            content: "Open the Service menu",
+            trigger: menu("customer_service.cs_consumption_menu"),
             run: "click",
         },
         {
