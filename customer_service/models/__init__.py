@@ -14,6 +14,7 @@ from . import tier_definition
 from . import res_groups
 from . import res_partner
 from . import res_config_settings
+from . import cs_guest_rating_mixin
 from . import cs_visit
 from . import cs_consumption
 from . import cs_consumption_line

@@ -2,10 +2,18 @@ import logging
 from contextvars import ContextVar
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_datetime, is_html_empty, plaintext2html
+from odoo.tools import (
+    email_normalize,
+    format_datetime,
+    html2plaintext,
+    is_html_empty,
+    plaintext2html,
+)
 
 from ..cron import batches
 from .cs_contact_log import CHANNELS
@@ -106,7 +114,8 @@ class CsComplaint(models.Model):
     _name = "cs.complaint"
     _description = "Guest Complaint"
     _order = "create_date desc, id desc"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.activity.mixin", "cs.guest.rating.mixin"]
+    _cs_rating_template = "customer_service.mail_template_cs_complaint_rating"
     _check_company_auto = True
 
     # --- registration (R14.1)
@@ -169,7 +178,7 @@ class CsComplaint(models.Model):
         ondelete="set null",
         index="btree_not_null",
         check_company=True,
-        help="The on-site supervision round where the guest complained (R3).",
+        help="The on-site supervision round where the guest complained.",
     )
 
     # --- first response and SLA (R14: within 48 hours)
@@ -542,10 +551,14 @@ class CsComplaint(models.Model):
         for complaint in self:
             complaint._check_has_follow_up()
         self._transition({"state": "closed", "closed_date": fields.Datetime.now()})
+        self._cs_request_ratings()
         major = self.filtered(lambda c: c.severity == "major" and not c.leader_report_date)
         if major:
             major._send_leader_report()
         return True
+
+    def _cs_rating_owner(self):
+        return self.user_id
 
     def action_report_to_leaders(self):
         """Send the written report of a major complaint to the leaders now (R14)."""
@@ -665,6 +678,95 @@ class CsComplaint(models.Model):
         vals_list = [self._prepare_from_contact_log(log) for log in new_logs]
         complaints = existing | self.create(vals_list)
         return complaints._action_open()
+
+    # ------------------------------------------------------------
+    # Mail gateway: complaints by email
+    # ------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Register a complaint from a guest's email to a company's alias.
+
+        The mail gateway runs this as superuser, with the alias's defaults
+        (its company) in ``custom_values``; anyone else must be CS staff, as
+        for any new complaint. The sender becomes the guest (see
+        ``_cs_partner_from_email``), the author of the email in the chatter
+        and a follower, so that the staff's replies reach them; replies to
+        those land in the chatter through the standard ``message_update``.
+        The reference comes from the sequence, not from the subject, which
+        heads the description instead. Nobody is assigned: like project tasks
+        and applicants, the gateway user handles nothing. The response
+        deadline starts at registration, as for every complaint.
+        """
+        self._check_user_group(GROUP_USER)
+        values = dict(custom_values or {})
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        partner = self._cs_partner_from_email(msg_dict.get("email_from"), company)
+        if partner:
+            msg_dict["author_id"] = partner.id
+        defaults = {
+            "name": "/",
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "channel": "email",
+            "description": self._cs_description_from_email(msg_dict),
+            "user_id": False,
+        }
+        complaint = super().message_new(msg_dict, custom_values=defaults | values)
+        complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
+        return complaint
+
+    @api.model
+    def _cs_partner_from_email(self, email_from, company):
+        """The guest who sent ``email_from`` to ``company``.
+
+        A partner of that address with a guest archive in the company comes
+        first, then Odoo's usual choice among the partners of that address,
+        else a new partner from the email's name and address. Partners of
+        another company are left out: the complaint could not take them.
+        """
+        Partner = self.env["res.partner"]
+        if not email_from:
+            return Partner
+
+        def usable(partner):
+            return not partner.company_id or partner.company_id == company
+
+        email = email_normalize(email_from)
+        if email:
+            archived = (
+                self.env["cs.guest.archive"]
+                .search(
+                    [("company_id", "=", company.id), ("partner_id.email_normalized", "=", email)]
+                )
+                .partner_id.filtered(usable)
+            )
+            if archived:
+                partner = self._partner_find_from_emails_single(
+                    [email_from], filter_found=lambda p: p in archived, no_create=True
+                )
+                if partner:
+                    return partner
+        return self._partner_find_from_emails_single([email_from], filter_found=usable)
+
+    @api.model
+    def _cs_description_from_email(self, msg_dict):
+        """The email's subject as a heading over its body, as sanitized HTML."""
+        subject = (msg_dict.get("subject") or "").strip()
+        body = msg_dict.get("body") or ""
+        parts = []
+        if subject:
+            parts.append(Markup("<p><strong>%s</strong></p>") % subject)
+        # An empty plain-text email parses as "<pre>\n</pre>", not empty to is_html_empty.
+        if html2plaintext(body).strip():
+            # The gateway's parsed HTML; the field sanitizes it on write.
+            parts.append(Markup(body))
+        if not parts:
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._("The guest's email has no text: see its attachments in the chatter.")
+            )
+        return Markup().join(parts)
 
     # ------------------------------------------------------------
     # Cron
@@ -887,6 +989,8 @@ class CsComplaint(models.Model):
             leaders = complaint.company_id._cs_leaders()
             content, extension = complaint._render_leader_report()
             filename = f"{complaint.name}.{extension}"
+            # A note: it reaches the leaders named here and never the guest,
+            # who follows complaints that came by email.
             complaint.message_post(
                 body=self.env._(
                     "Written report of the major complaint %(ref)s for the company leaders.",
@@ -894,7 +998,7 @@ class CsComplaint(models.Model):
                 ),
                 attachments=[(filename, content)],
                 partner_ids=leaders.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",
                 message_type="comment",
             )
             for leader in leaders:

@@ -10,6 +10,7 @@ from odoo.fields import Domain
 from odoo.tools import format_amount
 
 from ..concurrency import create_or_retry
+from .cs_contact_log import SATISFACTION
 
 CALLBACK_STATES = [
     ("pending", "To Call Back"),
@@ -31,7 +32,8 @@ class CsVisit(models.Model):
     _name = "cs.visit"
     _description = "Guest Visit"
     _order = "callback_deadline, id"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.activity.mixin", "cs.guest.rating.mixin"]
+    _cs_rating_template = "customer_service.mail_template_cs_visit_rating"
     _check_company_auto = True
 
     # A guest has at most one visit waiting for its callback in a company:
@@ -109,7 +111,10 @@ class CsVisit(models.Model):
         index="btree_not_null",
     )
     contact_log_ids = fields.One2many("cs.contact.log", "visit_id", string="Calls")
-    satisfaction = fields.Selection(related="callback_log_id.satisfaction", store=True, index=True)
+    # The guest's own answer, once given, outweighs the impression of the call.
+    satisfaction = fields.Selection(
+        SATISFACTION, compute="_compute_satisfaction", store=True, index=True
+    )
     feedback = fields.Text(related="callback_log_id.feedback", string="What the Guest Said")
     callback_overdue = fields.Boolean(
         compute="_compute_callback_overdue", search="_search_callback_overdue"
@@ -170,6 +175,17 @@ class CsVisit(models.Model):
 
     def _search_department_ids(self, operator, value):
         return [("consumption_ids.department_id", operator, value)]
+
+    @api.depends("callback_log_id.satisfaction", "guest_rating")
+    def _compute_satisfaction(self):
+        for visit in self:
+            visit.satisfaction = visit.guest_rating or visit.callback_log_id.satisfaction
+
+    def _rating_get_operator(self):
+        return self.callback_user_id.partner_id
+
+    def _cs_rating_owner(self):
+        return self.callback_user_id
 
     @api.depends_context("uid")
     @api.depends("callback_state", "callback_deadline")
@@ -540,6 +556,7 @@ class CsVisit(models.Model):
         else:
             transition.write({"callback_state": state})
         if state == "done":
+            pending._cs_request_ratings()
             pending.activity_feedback(
                 ["customer_service.mail_activity_type_callback"],
                 feedback=self.env._("Called back: see the contact record."),

@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+COMPLAINT_ALIAS_NAME = "complaints"
 
 
 class ResCompany(models.Model):
@@ -37,6 +39,103 @@ class ResCompany(models.Model):
         check_company=True,
         help="Credited when a gift is given: what the gift is paid from.",
     )
+    # Complaints by email (R14.1), see _cs_create_complaint_aliases.
+    cs_complaint_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Complaints Alias",
+        ondelete="restrict",
+        copy=False,
+        help="Guests' emails to this address become complaints of this company.",
+    )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._cs_create_complaint_aliases()
+        return companies
+
+    def unlink(self):
+        aliases = self.cs_complaint_alias_id
+        result = super().unlink()
+        aliases.sudo().unlink()
+        return result
+
+    # ------------------------------------------------------------
+    # Complaints alias
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cs_create_missing_complaint_aliases(self):
+        """Called from data on every install and update: only fills in the gaps."""
+        self.with_context(active_test=False).search(
+            [("cs_complaint_alias_id", "=", False)]
+        )._cs_create_complaint_aliases()
+
+    def _cs_create_complaint_aliases(self):
+        """Give each company its own ``mail.alias`` for complaints.
+
+        A plain alias that the company points to, rather than ``mail.alias.mixin``
+        on the company: the mixin's ``alias_domain_id`` would clash with the
+        company's own email domain field, and a company is not a mail thread.
+        The alias creates ``cs.complaint`` records with the company as default,
+        on the company's email domain, and is owned by the company (shown as
+        such in *Settings > Technical > Aliases*). The admin edits it in
+        *Settings > Customer Service*, per company.
+
+        Its name is ``complaints``, or, where another company already uses
+        that name on the same domain, ``complaints-<company>``, the way
+        Odoo names the journals' aliases of further companies. If even that
+        is taken, the alias starts without a name (inactive) for the admin
+        to name.
+        """
+        # Oldest first: the main company is the one that gets the plain name.
+        companies = self.filtered(lambda company: not company.cs_complaint_alias_id).sorted("id")
+        if not companies:
+            return
+        Alias = self.env["mail.alias"].sudo()
+        taken = {
+            (alias.alias_domain_id, alias.alias_name)
+            for alias in Alias.search(
+                [
+                    ("alias_name", "=like", f"{COMPLAINT_ALIAS_NAME}%"),
+                    ("alias_domain_id", "in", [*companies.alias_domain_id.ids, False]),
+                ]
+            )
+        }
+        model_id = self.env["ir.model"]._get_id("cs.complaint")
+        company_model_id = self.env["ir.model"]._get_id("res.company")
+        vals_list = []
+        for company in companies:
+            domain = company.alias_domain_id
+            identifier = (
+                Alias._sanitize_alias_name(company.name)
+                if Alias._is_encodable(company.name)
+                else company.id
+            )
+            candidates = (
+                COMPLAINT_ALIAS_NAME,
+                f"{COMPLAINT_ALIAS_NAME}-{identifier}",
+                f"{COMPLAINT_ALIAS_NAME}-{company.id}",
+            )
+            name = next((name for name in candidates if (domain, name) not in taken), False)
+            taken.add((domain, name))
+            vals_list.append(
+                {
+                    "alias_name": name,
+                    "alias_domain_id": domain.id,
+                    "alias_model_id": model_id,
+                    "alias_defaults": repr({"company_id": company.id}),
+                    "alias_parent_model_id": company_model_id,
+                    "alias_parent_thread_id": company.id,
+                    "alias_contact": "everyone",
+                }
+            )
+        for company, alias in zip(companies, Alias.create(vals_list), strict=True):
+            company.sudo().cs_complaint_alias_id = alias
 
     def _cs_journal(self, kind):
         """The journal for credit notes ('credit_note') or entries ('entry')."""

@@ -9,19 +9,30 @@ class ResConfigSettings(models.TransientModel):
         string="Callback Delay (days)",
         config_parameter="customer_service.callback_delay_days",
         default=3,
-        help="A guest is called back within this many days of a visit (R15).",
+        help="A guest is called back within this many days of a visit.",
     )
     cs_complaint_response_hours = fields.Integer(
         string="Complaint First Response (hours)",
         config_parameter="customer_service.complaint_response_hours",
         default=48,
-        help="A complaint gets its first response within this many hours (R14).",
+        help="A complaint gets its first response within this many hours.",
+    )
+    cs_complaint_alias_name = fields.Char(
+        string="Complaints Alias",
+        related="company_id.cs_complaint_alias_id.alias_name",
+        readonly=False,
+        help="Guests' emails to this address become complaints of this company.",
+    )
+    cs_complaint_alias_domain_id = fields.Many2one(
+        string="Complaints Alias Domain",
+        related="company_id.cs_complaint_alias_id.alias_domain_id",
+        readonly=False,
     )
     cs_gift_value_cap = fields.Float(
         string="Gift Value Cap",
         config_parameter="customer_service.gift_value_cap",
         default=200.0,
-        help="The highest value of a gift given on the company's behalf (R16).",
+        help="The highest value of a gift given on the company's behalf.",
     )
     cs_period_secret_years = fields.Integer(
         string="Secret: Years Classified",
@@ -48,13 +59,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="customer_service.agreement_reminder_days",
         default=2,
         help="The responsible user is reminded this many days before an agreement "
-        "item's scheduled date (R9).",
+        "item's scheduled date.",
     )
     cs_round_off_max = fields.Float(
         string="Round-off Maximum",
         config_parameter="customer_service.round_off_max",
         default=10.0,
-        help="The largest amount a round-off may write off (R11).",
+        help="The largest amount a round-off may write off.",
     )
     cs_countersign_escalation_days = fields.Integer(
         string="Countersign Escalation (days)",
@@ -86,8 +97,7 @@ class ResConfigSettings(models.TransientModel):
         string="Greeting Days Before",
         config_parameter="customer_service.greeting_days_before",
         default=3,
-        help="Greetings reach the guest this many days (1 to 3) before a festival "
-        "or birthday (R16).",
+        help="Greetings reach the guest this many days (1 to 3) before a festival or birthday.",
     )
     cs_plan_horizon_days = fields.Integer(
         string="Plan Horizon (days)",

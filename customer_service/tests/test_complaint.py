@@ -161,8 +161,12 @@ class TestComplaint(CustomerServiceCase):
         self.assertEqual(log.partner_id, self.guest)
         self.assertEqual(log.satisfaction, "satisfied")
 
+        self.guest.email = "guest.rating@example.com"
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
+        self.assertEqual(
+            complaint.rating_ids.partner_id, self.guest, "the guest is asked to rate, once"
+        )
         self.assertTrue(complaint.closed_date)
         self.assertFalse(complaint.leader_report_date, "normal complaints are not reported")
         with self.assertRaisesRegex(UserError, "closed complaint"):
