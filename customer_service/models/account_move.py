@@ -15,7 +15,7 @@ class AccountMove(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="restrict",
-        help="The guest compensation this entry books (R5, R11).",
+        help="The guest compensation this entry books.",
     )
     cs_consumption_ids = fields.One2many(
         "cs.consumption",

@@ -177,12 +177,12 @@ class CsGuestArchive(models.Model):
     is_permanent = fields.Boolean(
         string="Permanent Customer",
         tracking=True,
-        help="A permanent customer's archive can never be destroyed (R17).",
+        help="A permanent customer's archive can never be destroyed.",
     )
     next_review_date = fields.Date(
         tracking=True,
         default=lambda self: fields.Date.context_today(self) + REVIEW_INTERVAL,
-        help="Archives are re-verified every quarter (R13).",
+        help="Archives are re-verified every quarter.",
     )
     last_review_date = fields.Date(readonly=True, copy=False)
     destroyed = fields.Boolean(readonly=True, copy=False)
@@ -207,7 +207,7 @@ class CsGuestArchive(models.Model):
     )
     job_title = fields.Char(string="Position", tracking=True)
     dnd_start = fields.Float(
-        string="Do Not Disturb From", help="Rest hours: no call from this time (R15)."
+        string="Do Not Disturb From", help="Rest hours: no call from this time."
     )
     dnd_end = fields.Float(string="Do Not Disturb Until")
     preferred_channel = fields.Selection(
@@ -290,12 +290,12 @@ class CsGuestArchive(models.Model):
     callback_on_time_rate = fields.Float(
         string="Callbacks in Time",
         compute="_compute_service_kpis",
-        help="Share of this guest's visits called back within the deadline (R15).",
+        help="Share of this guest's visits called back within the deadline.",
     )
     contact_weeks_rate = fields.Float(
         string="Weeks with a Contact",
         compute="_compute_service_kpis",
-        help="Of the last %s weeks, the share with at least one contact record (R7)." % KPI_WEEKS,
+        help="Of the last %s weeks, the share with at least one contact record." % KPI_WEEKS,
     )
 
     # ------------------------------------------------------------

@@ -70,7 +70,7 @@ class CsRetentionPlanTemplate(models.Model):
         string="Members: Weekly Call",
         default=True,
         help="Members (a VIP level other than none) are called by phone at least once a "
-        "week, whatever the frequency above (R7).",
+        "week, whatever the frequency above.",
     )
 
     # Visits (strategic clients)

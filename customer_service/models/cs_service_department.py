@@ -29,7 +29,7 @@ class CsServiceDepartment(models.Model):
         "res.users",
         string="Department Manager",
         ondelete="set null",
-        help="Approves requests for archive information from this department (R13).",
+        help="Approves requests for archive information from this department.",
     )
     member_ids = fields.Many2many(
         "res.users",
@@ -63,5 +63,5 @@ class CsServiceDepartment(models.Model):
         string="Points per Amount",
         digits=(16, 4),
         default=1.0,
-        help="Returning-guest points earned per unit of currency consumed here (R4).",
+        help="Returning-guest points earned per unit of currency consumed here.",
     )

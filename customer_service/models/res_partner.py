@@ -11,7 +11,7 @@ class ResPartner(models.Model):
     cs_loyalty_points = fields.Float(
         string="Returning Guest Points",
         compute="_compute_cs_loyalty_points",
-        help="The balance of the guest's returning-guest points card (R4).",
+        help="The balance of the guest's returning-guest points card.",
     )
 
     @api.depends_context("uid", "allowed_company_ids")
