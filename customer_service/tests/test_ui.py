@@ -76,3 +76,46 @@ class TestUi(HttpCase):
         self.assertEqual(log.user_id, self.staff)
         self.assertEqual(visit.callback_state, "done")
         self.assertEqual(consumptions.mapped("callback_state"), ["done", "done"])
+
+    def test_leader_countersigns(self):
+        leader = self.env.ref("customer_service.user_cs_leader")
+        staff_group = self.env.ref("customer_service.group_cs_user")
+        Limit = self.env["cs.authority.limit"]
+        Limit.with_context(active_test=False).search([("compensation_type", "=", "gift")]).unlink()
+        Limit.create(
+            [
+                {
+                    "group_id": staff_group.id,
+                    "compensation_type": "gift",
+                    "max_per_transaction": 100,
+                },
+                {"user_id": leader.id, "compensation_type": "gift", "max_per_transaction": 5000},
+            ]
+        )
+        self.env["ir.config_parameter"].sudo().set_param("customer_service.gift_value_cap", 1000)
+        guest = self.env["res.partner"].create({"name": "Tour Guest 赵"})
+        self.env["cs.guest.archive"].create({"partner_id": guest.id, "owner_id": self.staff.id})
+        gift = (
+            self.env["cs.compensation"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "partner_id": guest.id,
+                    "compensation_type": "gift",
+                    "amount": 800,
+                    "approver_id": leader.id,
+                }
+            )
+        )
+        gift.action_sign()
+        self.assertEqual(gift.countersign_state, "pending")
+        self.start_tour("/odoo", "customer_service_leader_countersign_tour", login=leader.login)
+        self.assertEqual(gift.countersign_state, "done")
+        self.assertEqual(gift.countersign_user_id, leader)
+
+    def test_admin_sets_an_authority_limit(self):
+        group = self.env["res.groups"].create({"name": "Tour Limit Group"})
+        self.start_tour("/odoo", "customer_service_admin_limit_tour", login="admin")
+        limit = self.env["cs.authority.limit"].search([("group_id", "=", group.id)])
+        self.assertEqual(limit.compensation_type, "gift")
+        self.assertEqual(limit.max_per_transaction, 300)
