@@ -1,6 +1,7 @@
 from . import test_security_groups
 from . import test_guest_archive_access
 from . import test_translations
+from . import test_no_rule_numbers
 from . import test_archive_borrow
 from . import test_archive_access_log
 from . import test_archive_lifecycle
@@ -18,6 +19,7 @@ from . import test_consumption_invoice
 from . import test_leader_digest
 from . import test_collection_task
 from . import test_complaint
+from . import test_complaint_email
 from . import test_supervision
 from . import test_complaint_ui
 from . import test_retention_plan
@@ -25,3 +27,5 @@ from . import test_greetings
 from . import test_visit
 from . import test_visit_concurrency
 from . import test_partner_merge
+from . import test_navigation
+from . import test_guest_rating
