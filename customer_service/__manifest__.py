@@ -73,11 +73,13 @@
         "views/cs_menus.xml",
     ],
     "demo": [
+        "demo/cs_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/cs_guest_archive_demo.xml",
         "demo/cs_consumption_demo.xml",
         "demo/cs_authority_limit_demo.xml",
         "demo/cs_complaint_demo.xml",
+        "demo/cs_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

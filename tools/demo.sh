@@ -11,7 +11,7 @@ if psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DEMO_DB'" 
     log "Updating the demo database $DEMO_DB"
     odoo_bin -d "$DEMO_DB" -u "$ADDONS" --stop-after-init --log-level=warn
 else
-    log "Creating the demo database $DEMO_DB (about two minutes)"
+    log "Creating the demo database $DEMO_DB (about three minutes)"
     odoo_bin -d "$DEMO_DB" -i "$ADDONS" --with-demo --load-language=zh_CN \
         --stop-after-init --log-level=warn
 fi

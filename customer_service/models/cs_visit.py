@@ -35,6 +35,8 @@ class CsVisit(models.Model):
     _inherit = ["mail.activity.mixin", "cs.guest.rating.mixin"]
     _cs_rating_template = "customer_service.mail_template_cs_visit_rating"
     _check_company_auto = True
+    # A visit is named after its guest and its first day: found by the guest's name.
+    _rec_names_search = ["partner_id.name"]
 
     # A guest has at most one visit waiting for its callback in a company:
     # two departments reporting at the same instant end in one visit.

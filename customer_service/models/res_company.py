@@ -214,3 +214,10 @@ class ResCompany(models.Model):
         """The company leaders of this company."""
         self.ensure_one()
         return self.env.ref("customer_service.group_cs_leader")._cs_active_users(self)
+
+    def _cs_demo_populate(self):
+        """Make this company the demo resort (demo data only: demo/cs_demo.xml)."""
+        # Imported here: the generator is only ever needed by a demo install.
+        from .. import demo_resort
+
+        demo_resort.populate(self)
