@@ -1,15 +1,23 @@
-"""Every demo role logs in over XML-RPC and sees exactly the archives R12 allows.
+"""Every demo role calls Odoo's JSON-2 API with its own API key and sees
+exactly the archives R12 allows.
 
 The expected counts come straight from PostgreSQL, so the assertions follow
-the demo data rather than numbers written here.
+the demo data rather than numbers written here. The keys are made by Odoo for
+this run and removed afterwards. One legacy XML-RPC test stays while Odoo
+still serves /xmlrpc (deprecated in Odoo 19, removed in Odoo 22).
 """
 
+import shutil
+import tempfile
 import urllib.request
 import xmlrpc.client
 from collections import Counter
+from pathlib import Path
 
 import psycopg2
 import pytest
+from json2 import Json2, Json2Error, create_api_keys, remove_api_keys
+from odoo_process import Odoo, conf_path
 
 DEMO_LOGINS = [
     "cs_staff",
@@ -23,6 +31,7 @@ DEMO_LOGINS = [
     "cs_liaison_hk",
     "cs_liaison_rec",
 ]
+ACCESS_ERROR = "odoo.exceptions.AccessError"
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +46,21 @@ def archive_rows(db_name):
         return cr.fetchall()
 
 
-class Client:
-    def __init__(self, url, db, login, password=None):
-        self.db, self.password = db, password or login
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
-        self.uid = common.authenticate(db, login, self.password, {})
-        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+@pytest.fixture(scope="module")
+def api_keys(db_name):
+    workdir = Path(tempfile.mkdtemp(prefix="cs_rpc_roles_"))
+    odoo = Odoo(conf_path(), db_name, workdir)
+    try:
+        yield create_api_keys(odoo, [*DEMO_LOGINS, "admin"])
+    finally:
+        remove_api_keys(odoo)
+        shutil.rmtree(workdir, ignore_errors=True)
 
-    def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.db, self.uid, self.password, model, method, list(args), kwargs
-        )
+
+@pytest.fixture(scope="module")
+def client(odoo_server, db_name, api_keys):
+    """client(login): that user's JSON-2 client."""
+    return lambda login: Json2(odoo_server, db_name, api_keys[login])
 
 
 def test_login_page_is_served(odoo_server):
@@ -57,21 +70,27 @@ def test_login_page_is_served(odoo_server):
 
 
 @pytest.mark.parametrize("login", DEMO_LOGINS + ["admin"])
-def test_every_demo_role_logs_in(odoo_server, db_name, login):
-    assert Client(odoo_server, db_name, login).uid, f"{login} cannot log in"
+def test_every_demo_role_calls_with_its_key(client, login):
+    user = client(login)
+    uid = user.call("res.users", "context_get")["uid"]
+    [me] = user.call("res.users", "read", ids=[uid], fields=["login"])
+    assert me["login"] == login, "the key acts as another user"
 
 
 @pytest.mark.parametrize("login, lang", [("admin", "en_US"), ("cs_staff", "zh_CN")])
-def test_demo_user_languages(odoo_server, db_name, login, lang):
-    client = Client(odoo_server, db_name, login)
-    [user] = client.call("res.users", "read", [client.uid], fields=["lang"])
-    assert user["lang"] == lang
-    active = client.call("res.lang", "search_read", [], fields=["code"])
+def test_demo_user_languages(client, login, lang):
+    user = client(login)
+    assert user.call("res.users", "context_get")["lang"] == lang
+    active = user.call("res.lang", "search_read", domain=[], fields=["code"])
     assert {"en_US", "zh_CN"} <= {r["code"] for r in active}
 
 
-def test_wrong_password_is_refused(odoo_server, db_name):
-    assert not Client(odoo_server, db_name, "cs_staff", "not-the-password").uid
+def test_invalid_key_is_refused(odoo_server, db_name):
+    with pytest.raises(Json2Error) as refused:
+        Json2(odoo_server, db_name, "0" * 40).call("res.users", "context_get")
+    assert refused.value.status == 401
+    assert refused.value.name == "werkzeug.exceptions.Unauthorized"
+    assert refused.value.message == "Invalid apikey"
 
 
 @pytest.mark.parametrize(
@@ -84,69 +103,93 @@ def test_wrong_password_is_refused(odoo_server, db_name):
         ("cs_leader", lambda level, owner: True),
     ],
 )
-def test_archive_visibility_over_rpc(odoo_server, db_name, archive_rows, login, readable):
-    client = Client(odoo_server, db_name, login)
+def test_archive_visibility_over_json2(client, archive_rows, login, readable):
+    user = client(login)
     expected = Counter(
         level
         for level, owner in archive_rows
         if readable(level, owner) and (level != "top_secret" or login == "cs_leader")
     )
-    rows = client.call("cs.guest.archive", "search_read", [], fields=["confidentiality_level"])
+    model = "cs.guest.archive"
+    rows = user.call(model, "search_read", domain=[], fields=["confidentiality_level"])
     assert Counter(r["confidentiality_level"] for r in rows) == expected
-    assert client.call("cs.guest.archive", "search_count", []) == sum(expected.values())
-    groups = client.call(
-        "cs.guest.archive",
+    assert user.call(model, "search_count", domain=[]) == sum(expected.values())
+    groups = user.call(
+        model,
         "formatted_read_group",
-        [],
+        domain=[],
         groupby=["confidentiality_level"],
         aggregates=["__count"],
     )
     assert {g["confidentiality_level"]: g["__count"] for g in groups} == dict(expected)
-    found = client.call("cs.guest.archive", "name_search", "", limit=1000)
+    found = user.call(model, "name_search", name="", limit=1000)
     assert len(found) == sum(expected.values())
 
 
 @pytest.mark.parametrize("login", ["cs_finance", "cs_liaison_fo"])
-def test_liaison_and_finance_read_no_archive(odoo_server, db_name, login):
-    client = Client(odoo_server, db_name, login)
-    with pytest.raises(xmlrpc.client.Fault) as fault:
-        client.call("cs.guest.archive", "search_read", [], fields=["code"])
-    # Odoo's XML-RPC fault code 4 is AccessError; the text is in the user's language.
-    assert fault.value.faultCode == 4, fault.value.faultString
+def test_liaison_and_finance_read_no_archive(client, login):
+    with pytest.raises(Json2Error) as refused:
+        client(login).call("cs.guest.archive", "search_read", domain=[], fields=["code"])
+    # An access error, not any failure: 403 and Odoo's AccessError naming the model.
+    assert refused.value.status == 403, refused.value
+    assert refused.value.name == ACCESS_ERROR, refused.value
+    assert "(cs.guest.archive)" in refused.value.message
 
 
-def test_bad_input_gets_a_translated_error_and_writes_nothing(odoo_server, db_name):
-    """Over RPC, a broken rule comes back as a clear message in the user's language."""
-    staff = Client(odoo_server, db_name, "cs_staff")
+def test_bad_input_gets_a_translated_error_and_writes_nothing(client):
+    """A broken rule comes back as 422 with a message in the language asked for."""
+    staff = client("cs_staff")
     [archive] = staff.call(
         "cs.guest.archive",
         "search_read",
-        [("confidentiality_level", "=", "secret")],
+        domain=[("confidentiality_level", "=", "secret")],
         fields=["partner_id"],
         limit=1,
     )
-    count = staff.call("cs.guest.archive", "search_count", [])
-    # Like the web client, send the user's language in the context.
+    count = staff.call("cs.guest.archive", "search_count", domain=[])
+    # JSON-2 takes the language from the context the caller sends, as the web
+    # client does.
     zh = {"lang": "zh_CN"}
-    with pytest.raises(xmlrpc.client.Fault) as fault:
+    with pytest.raises(Json2Error) as refused:
         staff.call(
-            "cs.guest.archive", "create", {"partner_id": archive["partner_id"][0]}, context=zh
+            "cs.guest.archive",
+            "create",
+            vals_list=[{"partner_id": archive["partner_id"][0]}],
+            context=zh,
         )
-    assert "该客人在本公司已有档案" in fault.value.faultString
-    assert staff.call("cs.guest.archive", "search_count", []) == count
+    assert refused.value.status == 422, refused.value
+    assert refused.value.name == "odoo.exceptions.ValidationError", refused.value
+    assert "该客人在本公司已有档案" in refused.value.message
+    assert staff.call("cs.guest.archive", "search_count", domain=[]) == count
 
-    requests = staff.call("cs.archive.access.request", "search_count", [])
-    with pytest.raises(xmlrpc.client.Fault) as fault:
+    requests = staff.call("cs.archive.access.request", "search_count", domain=[])
+    with pytest.raises(Json2Error) as refused:
         staff.call(
             "cs.archive.access.request",
             "create",
-            {
-                "archive_id": archive["id"],
-                "date_from": "2026-12-10",
-                "date_to": "2026-12-01",
-                "reason": "rpc",
-            },
+            vals_list=[
+                {
+                    "archive_id": archive["id"],
+                    "date_from": "2026-12-10",
+                    "date_to": "2026-12-01",
+                    "reason": "json-2",
+                }
+            ],
             context=zh,
         )
-    assert "借阅" in fault.value.faultString, fault.value.faultString
-    assert staff.call("cs.archive.access.request", "search_count", []) == requests
+    assert refused.value.status == 422, refused.value
+    assert "借阅" in refused.value.message, refused.value
+    assert staff.call("cs.archive.access.request", "search_count", domain=[]) == requests
+
+
+def test_legacy_xmlrpc_login_and_search_read(odoo_server, db_name, archive_rows):
+    """The deprecated /xmlrpc endpoints still work, until Odoo 22 removes them."""
+    uid = xmlrpc.client.ServerProxy(f"{odoo_server}/xmlrpc/2/common").authenticate(
+        db_name, "cs_leader", "cs_leader", {}
+    )
+    assert uid, "cs_leader cannot log in over XML-RPC"
+    models = xmlrpc.client.ServerProxy(f"{odoo_server}/xmlrpc/2/object", allow_none=True)
+    rows = models.execute_kw(
+        db_name, uid, "cs_leader", "cs.guest.archive", "search_read", [[]], {"fields": ["code"]}
+    )
+    assert len(rows) == len(archive_rows)
