@@ -1,8 +1,8 @@
 """Faults while people work: each test breaks a real prefork server, then reads the data.
 
 On a copy of the test database, ``odoo-bin`` serves two HTTP workers on
-loopback, and clients call it over JSON-RPC as the web client and an
-integration do:
+loopback, and clients call it over JSON-2 (``/json/2/<model>/<method>``, one
+API key per user) as an integration does:
 
 - an HTTP worker is killed with SIGKILL in the middle of a 1,000-row
   consumption import, then the same file is imported twice more;
@@ -16,6 +16,7 @@ PostgreSQL's restart needs root and a local Debian cluster (pg_ctlcluster),
 as 'make test' sets one up; elsewhere the test fails and says so.
 """
 
+import http.client
 import json
 import os
 import queue
@@ -25,14 +26,13 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from json2 import Json2, Json2Error, create_api_keys
 from odoo_process import (
     MARK,
     REPO_ROOT,
@@ -45,56 +45,40 @@ from odoo_process import (
 
 IMPORT_ROWS = 1000
 FIGURES = {}
+USER_ERROR = "odoo.exceptions.UserError"
+ACCESS_DENIED = "odoo.exceptions.AccessDenied"
 
 
-class RpcError(Exception):
-    """The server answered with an error (``data`` is Odoo's), or not at all."""
+class NoAnswer(Exception):
+    """The server did not answer: connection refused or cut, or a broken reply."""
 
-    def __init__(self, message, data=None):
-        super().__init__(message)
-        self.data = data or {}
 
-    @property
-    def odoo_error(self):
-        return self.data.get("name", "")
+# What a client may get back from any call here.
+RpcError = (Json2Error, NoAnswer)
 
 
 class Rpc:
-    """JSON-RPC as an external client speaks it: /jsonrpc, login then execute_kw."""
+    """One user's JSON-2 client; a lost connection is a NoAnswer."""
 
-    def __init__(self, url, db, login, password=None):
-        self.url, self.db, self.password = url, db, password or login
-        self.uid = self._post("common", "login", [db, login, self.password])
-        assert self.uid, f"{login} cannot log in"
+    def __init__(self, url, db, key):
+        self.json2 = Json2(url, db, key, timeout=300)
 
-    def _post(self, service, method, args, timeout=300):
-        payload = json.dumps(
-            {
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": uuid.uuid4().hex,
-                "params": {"service": service, "method": method, "args": args},
-            }
-        ).encode()
-        request = urllib.request.Request(
-            f"{self.url}/jsonrpc", payload, {"Content-Type": "application/json"}
-        )
+    def call(self, model, method, ids=None, **params):
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:
-                answer = json.loads(resp.read())
-        except (OSError, urllib.error.HTTPError, json.JSONDecodeError) as error:
-            raise RpcError(f"no answer: {error!r}") from error
-        if "error" in answer:
-            data = answer["error"].get("data") or {}
-            raise RpcError(data.get("message") or answer["error"].get("message"), data)
-        return answer["result"]
+            return self.json2.call(model, method, ids=ids, **params)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            # URLError (refused), RemoteDisconnected (worker killed), a cut body.
+            raise NoAnswer(f"no answer: {error!r}") from error
 
-    def call(self, model, method, *args, **kwargs):
-        return self._post(
-            "object",
-            "execute_kw",
-            [self.db, self.uid, self.password, model, method, list(args), kwargs],
-        )
+
+def _is_user_error(error, text):
+    """A business refusal: 422, Odoo's UserError, ``text`` in its message."""
+    return (
+        isinstance(error, Json2Error)
+        and error.status == 422
+        and error.name == USER_ERROR
+        and text in error.message
+    )
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +99,14 @@ def faults(db_name):
             ]
         )
         data = odoo.shell(code + "\n", code_root=REPO_ROOT)
+        # The users exist from prepare on; the keys die with the copy.
+        keys = create_api_keys(odoo, [data["staff"], data["staff2"], data["liaison"], "admin"])
         server.start()
-        yield {"odoo": odoo, "server": server, "data": data}
+
+        def client(login):
+            return Rpc(server.url, odoo.db, keys[login])
+
+        yield {"odoo": odoo, "server": server, "data": data, "client": client}
     finally:
         server.stop()
         print("fault figures:", json.dumps(FIGURES, default=str))  # shown with -s / -rA
@@ -213,24 +203,26 @@ def _import_file(data):
 
 def _execute_import(client, content):
     """What the web client's import screen sends: the file, then one batch."""
-    import_id = client.call(
+    import_ids = client.call(
         "base_import.import",
         "create",
-        {
-            "res_model": "cs.consumption",
-            # Raw, as the upload route stores it: the field is not base64.
-            "file": content.decode(),
-            "file_name": "pos_export.csv",
-            "file_type": "text/csv",
-        },
+        vals_list=[
+            {
+                "res_model": "cs.consumption",
+                # Raw, as the upload route stores it: the field is not base64.
+                "file": content.decode(),
+                "file_name": "pos_export.csv",
+                "file_type": "text/csv",
+            }
+        ],
     )
     result = client.call(
         "base_import.import",
         "execute_import",
-        [import_id],
-        IMPORT_FIELDS,
-        IMPORT_FIELDS,
-        IMPORT_OPTIONS,
+        ids=import_ids,
+        fields=IMPORT_FIELDS,
+        columns=IMPORT_FIELDS,
+        options=IMPORT_OPTIONS,
     )
     errors = [m for m in result.get("messages", []) if m.get("type") == "error"]
     assert not errors, errors[:3]
@@ -251,7 +243,7 @@ def _imported(odoo):
 
 def test_worker_killed_during_an_import_leaves_all_or_nothing(faults):
     odoo, server, data = faults["odoo"], faults["server"], faults["data"]
-    client = Rpc(server.url, odoo.db, data["liaison"])
+    client = faults["client"](data["liaison"])
     content = _import_file(data)
     started = time.monotonic()
     thread, outcome = _in_thread(_execute_import, client, content)
@@ -267,6 +259,8 @@ def test_worker_killed_during_an_import_leaves_all_or_nothing(faults):
     killed_after = time.monotonic() - started
     thread.join(120)
     assert "error" in outcome, "the import finished before the kill"
+    # Its worker died with the request: nobody answers, not even with an error.
+    assert isinstance(outcome["error"], NoAnswer), outcome
     assert _imported(odoo) == (0, 0, 0), "a killed import left part of its rows"
 
     # The user imports the file again (the master has started a new worker),
@@ -287,6 +281,7 @@ def test_worker_killed_during_an_import_leaves_all_or_nothing(faults):
     assert points == sum(100 + i % 7 for i in range(IMPORT_ROWS)), "points earned once a row"
     FIGURES["import"] = {
         "killed_after_s": round(killed_after, 1),
+        "answer_to_killed": str(outcome["error"])[:100],
         "rows_after_kill": 0,
         "import_then_retry_s": timings,
         "rows_after_retries": IMPORT_ROWS,
@@ -328,46 +323,71 @@ def _restart_postgres(version, name):
     )
 
 
+def _cut_off_by_restart(error):
+    """How a call failed because PostgreSQL was down, or None if it did not."""
+    if isinstance(error, NoAnswer):
+        return str(error)[:100]
+    if error.status >= 500:
+        # The request's cursor lost its connection, or could not get one.
+        return f"{error.status} {error.name}: {error.message[:80]}"
+    if error.status == 404 and "No database is selected" in error.message:
+        # Odoo could not list the databases, so it served its no-database page.
+        return "404 no database is selected (listing the databases failed)"
+    if error.status == 403 and error.name == ACCESS_DENIED and error.message == "Access Denied":
+        # Checking the API key failed; Odoo answers any failure there this way
+        # (a wrong key is a 401 "Invalid apikey").
+        return "403 AccessDenied (checking the API key failed)"
+    return None
+
+
 def test_postgres_restarted_during_a_signing_burst(faults):
-    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
+    odoo, data = faults["odoo"], faults["data"]
     cluster = _local_cluster(odoo)
     todo = queue.Queue()
     for compensation_id in data["draft_ids"]:
         todo.put(compensation_id)
     outcomes, lock = {"signed": 0, "over_limit": 0, "no_answer": 0, "retried": 0}, threading.Lock()
-    seen = Counter()
+    seen, unexpected, attempts = Counter(), [], Counter()
 
     def signer():
-        client = Rpc(server.url, odoo.db, data["staff"])
+        client = faults["client"](data["staff"])
         while True:
             try:
                 compensation_id = todo.get_nowait()
             except queue.Empty:
                 return
-            for _attempt in range(20):
+            # Bounded in time, not in clicks: a refused call comes back at once.
+            give_up = time.monotonic() + 90
+            while time.monotonic() < give_up:
+                attempts[compensation_id] += 1
                 try:
-                    client.call("cs.compensation", "action_sign", [compensation_id])
+                    client.call("cs.compensation", "action_sign", ids=[compensation_id])
                     kind = "signed"
                 except RpcError as error:
-                    message = str(error)
-                    if "limit" in message.lower():
+                    if _is_user_error(error, "over their daily limit"):
                         kind = "over_limit"
-                    elif "already been signed" in message:
+                    elif _is_user_error(error, "already been signed"):
                         kind = "signed"  # a retry after a lost answer
-                    else:
-                        # Cut off by the restart: the user clicks again.
+                    elif cut_off := _cut_off_by_restart(error):
+                        # The user clicks again.
                         with lock:
                             outcomes["retried"] += 1
-                            if not error.odoo_error:
+                            if isinstance(error, NoAnswer):
                                 outcomes["no_answer"] += 1
-                            seen[f"{error.odoo_error}: {str(error)[:100]}"] += 1
+                            seen[cut_off] += 1
                         time.sleep(0.5)
                         continue
+                    else:
+                        with lock:
+                            unexpected.append((compensation_id, str(error)[:300]))
+                        return
                 with lock:
                     outcomes[kind] += 1
                 break
             else:
-                pytest.fail(f"compensation {compensation_id} never got an answer")
+                with lock:
+                    unexpected.append((compensation_id, "never got an answer"))
+                return
 
     threads = [threading.Thread(target=signer, daemon=True) for _ in range(3)]
     for thread in threads:
@@ -377,11 +397,14 @@ def test_postgres_restarted_during_a_signing_burst(faults):
         assert time.monotonic() < deadline, f"nothing was signed: {outcomes}"
         time.sleep(0.02)
     signed_before = outcomes["signed"]
+    restart_started = time.monotonic()
     _restart_postgres(*cluster)
+    restart_s = round(time.monotonic() - restart_started, 1)
     restarted_at = dict(outcomes)
     for thread in threads:
         thread.join(300)
     assert not any(thread.is_alive() for thread in threads), outcomes
+    assert not unexpected, unexpected
     assert signed_before < len(data["draft_ids"]), "the burst was over before the restart"
 
     drafts = tuple(data["draft_ids"])
@@ -414,6 +437,8 @@ def test_postgres_restarted_during_a_signing_burst(faults):
     assert outcomes["signed"] == len(done)
     FIGURES["restart"] = {
         "signed_when_restarted": signed_before,
+        "restart_s": restart_s,
+        "most_attempts_per_compensation": max(attempts.values()),
         "outcomes_once_restarted": restarted_at,
         "outcomes": outcomes,
         "errors_retried": dict(seen),
@@ -429,13 +454,19 @@ def test_postgres_restarted_during_a_signing_burst(faults):
 
 
 def test_the_same_invoice_posted_twice_at_once(faults):
-    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
-    admin = [Rpc(server.url, odoo.db, "admin") for _ in range(2)]
+    odoo, data = faults["odoo"], faults["data"]
+    admin = [faults["client"]("admin") for _ in range(2)]
     invoice_id = data["invoice_id"]
     outcomes = _at_once(
-        *(lambda c=client: c.call("account.move", "action_post", [invoice_id]) for client in admin)
+        *(
+            lambda c=client: c.call("account.move", "action_post", ids=[invoice_id])
+            for client in admin
+        )
     )
     assert any("result" in outcome for outcome in outcomes), outcomes
+    # The one that waited for the other's lock is told so, as a refusal.
+    errors = [o["error"] for o in outcomes if "error" in o]
+    assert all(_is_user_error(e, "must be in draft") for e in errors), errors
     consumptions = _rows(
         odoo,
         "SELECT id, amount_total FROM cs_consumption WHERE move_id = %s",
@@ -447,25 +478,26 @@ def test_the_same_invoice_posted_twice_at_once(faults):
     assert consumptions[0][1] == 600
     FIGURES["post_twice"] = {
         "answers": [sorted(outcome) for outcome in outcomes],
-        "errors": [str(o["error"])[:120] for o in outcomes if "error" in o],
+        "errors": [str(error)[:120] for error in errors],
         "consumptions": len(consumptions),
         "invoice": name,
     }
 
 
 def test_sign_clicked_twice_at_once(faults):
-    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
-    clients = [Rpc(server.url, odoo.db, data["staff2"]) for _ in range(2)]
+    odoo, data = faults["odoo"], faults["data"]
+    clients = [faults["client"](data["staff2"]) for _ in range(2)]
     compensation_id = data["double_click_id"]
     outcomes = _at_once(
         *(
-            lambda c=client: c.call("cs.compensation", "action_sign", [compensation_id])
+            lambda c=client: c.call("cs.compensation", "action_sign", ids=[compensation_id])
             for client in clients
         )
     )
     answers = sorted("result" if "result" in o else str(o["error"]) for o in outcomes)
-    assert answers[-1] == "result", answers
-    assert "already been signed" in answers[0], answers
+    errors = [o["error"] for o in outcomes if "error" in o]
+    assert answers.count("result") == 1, answers
+    assert len(errors) == 1 and _is_user_error(errors[0], "already been signed"), answers
     moves = _scalar(
         odoo, "SELECT count(*) FROM account_move WHERE cs_compensation_id = %s", [compensation_id]
     )
@@ -475,8 +507,8 @@ def test_sign_clicked_twice_at_once(faults):
 
 def test_a_replayed_create_moves_points_once(faults):
     """A client that lost the answer sends the create again."""
-    odoo, server, data = faults["odoo"], faults["server"], faults["data"]
-    liaison = Rpc(server.url, odoo.db, data["liaison"])
+    odoo, data = faults["odoo"], faults["data"]
+    liaison = faults["client"](data["liaison"])
     guest = data["import_guest_ids"][0]
     vals = {
         "partner_id": guest,
@@ -484,8 +516,8 @@ def test_a_replayed_create_moves_points_once(faults):
         "external_ref": "RPC-0001",
         "line_ids": [[0, 0, {"name": "Afternoon tea", "price_unit": 168}]],
     }
-    first = liaison.call("cs.consumption", "create", [vals])
-    again = liaison.call("cs.consumption", "create", [vals])
+    first = liaison.call("cs.consumption", "create", vals_list=[vals])
+    again = liaison.call("cs.consumption", "create", vals_list=[vals])
     assert first == again, "the replay made a second consumption"
     history = _rows(
         odoo,
@@ -494,15 +526,18 @@ def test_a_replayed_create_moves_points_once(faults):
     )
     assert history == [(168,)], history
     # A replayed signature is refused: the money moves once.
-    staff = Rpc(server.url, odoo.db, data["staff2"])
+    staff = faults["client"](data["staff2"])
     compensation = staff.call(
         "cs.compensation",
         "create",
-        [{"partner_id": data["import_guest_ids"][1], "compensation_type": "gift", "amount": 20}],
+        vals_list=[
+            {"partner_id": data["import_guest_ids"][1], "compensation_type": "gift", "amount": 20}
+        ],
     )
-    staff.call("cs.compensation", "action_sign", compensation)
-    with pytest.raises(RpcError, match="already been signed"):
-        staff.call("cs.compensation", "action_sign", compensation)
+    staff.call("cs.compensation", "action_sign", ids=compensation)
+    with pytest.raises(Json2Error) as refused:
+        staff.call("cs.compensation", "action_sign", ids=compensation)
+    assert _is_user_error(refused.value, "already been signed"), refused.value
     moves = _scalar(
         odoo, "SELECT count(*) FROM account_move WHERE cs_compensation_id = ANY(%s)", [compensation]
     )
