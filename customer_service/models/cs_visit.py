@@ -490,30 +490,40 @@ class CsVisit(models.Model):
                     "user_id": visit.callback_user_id.id,
                     "date_deadline": fields.Date.context_today(visit, visit.callback_deadline),
                     "summary": summaries[visit.id],
-                    "note": self._rest_note(archives[visit.id]),
+                    "note": self.with_context(
+                        lang=visit.callback_user_id.lang or self.env.lang
+                    )._rest_note(archives[visit.id]),
                 }
                 for visit in new_visits
             ]
         )
 
     def _callback_summaries(self):
-        """{visit id: "Call back: Front Office, Food & Beverage · ¥ 2,036.00"}."""
+        """{visit id: "Call back: Front Office, Food & Beverage · ¥ 2,036.00"}.
+
+        In the language of whoever calls back: a liaison working in English
+        reports for staff who work in Chinese.
+        """
         groups = (
             self.env["cs.consumption"]
             .sudo()
             ._read_group([("visit_id", "in", self.ids)], ["visit_id", "department_id"])
         )
-        names = defaultdict(list)
+        department_ids = defaultdict(list)
         for visit, department in groups:
-            names[visit.id].append(department.name)
-        return {
-            visit.id: self.env._(
-                "Call back: %(departments)s · %(amount)s",
-                departments=", ".join(sorted(names[visit.id])),
-                amount=format_amount(self.env, visit.amount_total, visit.currency_id),
-            )
-            for visit in self
-        }
+            department_ids[visit.id].append(department.id)
+        summaries = {}
+        for lang, visits in self.grouped(lambda v: v.callback_user_id.lang or "").items():
+            env = self.with_context(lang=lang).env if lang else self.env
+            Department = env["cs.service.department"].sudo()
+            for visit in visits:
+                names = Department.browse(department_ids[visit.id]).mapped("name")
+                summaries[visit.id] = env._(
+                    "Call back: %(departments)s · %(amount)s",
+                    departments=", ".join(sorted(names)),
+                    amount=format_amount(env, visit.amount_total, visit.currency_id),
+                )
+        return summaries
 
     @api.model
     def _rest_note(self, archive):

@@ -88,11 +88,26 @@ class TestVisit(CustomerServiceCase):
         activity = self._activities(visit)
         self.assertEqual(len(activity), 1, "one call per stay")
         self.assertEqual(activity.user_id, self.users["staff2"])
-        # The activity names what the guest consumed: every department and the total.
-        for name in (self.front.name, self.fnb.name, self.spa.name):
+        # The activity names what the guest consumed: every department and the
+        # total, in the caller's language.
+        for department in (self.front, self.fnb, self.spa):
+            name = department.with_context(lang=activity.user_id.lang).name
             self.assertIn(name, activity.summary)
         self.assertIn("2,036.00", activity.summary)
         self.assertEqual(set(stay.mapped("callback_state")), {"pending"})
+
+    def test_the_call_is_named_in_the_language_of_whoever_calls_back(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.users["liaison"].lang = "en_US"
+        self.users["staff2"].lang = "zh_CN"
+        visit = self._report(self.fnb, datetime(2026, 11, 20, 19), 456).visit_id
+        activity = self._activities(visit)
+        self.assertTrue(activity.summary.startswith("回访"), activity.summary)
+        self.assertIn(self.fnb.with_context(lang="zh_CN").name, activity.summary)
+        # A dinner reported later renames the call in the same language.
+        self._report(self.front, datetime(2026, 11, 20, 21), 1200)
+        self.assertTrue(activity.summary.startswith("回访"), activity.summary)
+        self.assertIn(self.front.with_context(lang="zh_CN").name, activity.summary)
 
     def test_the_deadline_never_moves_and_an_overdue_visit_still_absorbs(self):
         first = datetime(2026, 11, 1, 9)
