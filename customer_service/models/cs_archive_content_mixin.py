@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class CsArchiveContentMixin(models.AbstractModel):
@@ -25,8 +26,26 @@ class CsArchiveContentMixin(models.AbstractModel):
             record.archive_readable = record in readable
 
     def _search_archive_readable(self, operator, value):
-        archives = self.env["cs.guest.archive"].with_user(self.env.uid)
-        query = archives.with_context(active_test=False)._search([])
         wanted = set(value) if operator in ("in", "not in") else {bool(value)}
         positive = (True in wanted) == (operator in ("=", "in"))
-        return Domain("archive_id", "in" if positive else "not in", query)
+        archives = self.env["cs.guest.archive"].with_user(self.env.uid)
+
+        def to_sql(model, alias, query):
+            # A correlated EXISTS, not "archive_id IN (SELECT ...)": PostgreSQL
+            # then checks each row's own archive through its primary key,
+            # even under an OR, instead of reading every archive to hash it.
+            readable = archives.with_context(active_test=False)._search([])
+            readable.add_where(
+                SQL(
+                    "%s = %s",
+                    SQL.identifier(readable.table, "id"),
+                    model._field_to_sql(alias, "archive_id", query),
+                )
+            )
+            exists = SQL("EXISTS(%s)", readable.select(SQL("1")))
+            return exists if positive else SQL("NOT %s", exists)
+
+        return Domain.custom(
+            to_sql=to_sql,
+            predicate=lambda record: record.archive_readable == positive,
+        )

@@ -38,6 +38,10 @@ class TestArchiveBorrow(CustomerServiceCase):
         wizard.query = self.confidential.code
         self.assertTrue(wizard.found)
         self.assertEqual(wizard.found_level, "confidential")
+        wizard.query = self.confidential.code.lower()
+        self.assertTrue(wizard.found, "a code typed in lower case is found")
+        wizard.query = self.confidential.code[:-1]
+        self.assertFalse(wizard.found, "a partial code finds nothing")
         # Partial names find nothing: the wizard cannot list guests.
         wizard.query = "CSTEST Borrowed"
         self.assertFalse(wizard.found)
