@@ -5,6 +5,9 @@ from odoo.exceptions import ValidationError
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Mail finds a guest by email (complaints by email, rating requests, a
+    # call logged): an index, or each lookup reads every partner of the group.
+    email_normalized = fields.Char(index=True)
     # Counted through the user's own rights: it says only whether the user may
     # open an archive, never anything the archive holds.
     cs_archive_count = fields.Integer(string="Guest Archives", compute="_compute_cs_archive_count")

@@ -129,6 +129,14 @@ class TestComplaintEmail(CustomerServiceCase, MailCase):
     # The sender
     # ------------------------------------------------------------
 
+    def test_the_sender_is_found_through_an_index(self):
+        # A hotel group has 100,000 guests: finding one by email must not read them all.
+        self.env.cr.execute(
+            """SELECT 1 FROM pg_indexes
+                WHERE tablename = 'res_partner' AND indexdef LIKE '%%(email_normalized)%%'"""
+        )
+        self.assertTrue(self.env.cr.fetchone())
+
     def test_known_guest_matched(self):
         """The sender is the guest with an archive, though an older contact has the address.
 
