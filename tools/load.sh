@@ -95,6 +95,10 @@ cleanup() {
     [ "${KEEP_RUN_DB:-0}" = 1 ] || drop_db "$run_db"
 }
 trap cleanup EXIT
+# The big database was built by an earlier checkout: bring the copy to this code.
+log "Updating the add-ons in $run_db"
+odoo_bin -d "$run_db" -u "$ADDONS" --stop-after-init --log-level=warn >"$out/update.log" 2>&1 \
+    || { tail -n 40 "$out/update.log" >&2; die "updating the add-ons failed"; }
 
 log "Serving $run_db with $WORKERS workers on 127.0.0.1:$port"
 "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$run_db" --db-filter="^$run_db\$" --http-interface=127.0.0.1 \
