@@ -20,13 +20,14 @@ class ResPartner(models.Model):
         # call logged): without an index each lookup reads every partner of
         # the group. Made here rather than by redefining mail's field, which
         # would take over its translations. Odoo's own name for such an index.
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             "res_partner__email_normalized_index",
             self._table,
             ['"email_normalized"'],
         )
+        return res
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_cs_archive_count(self):
