@@ -201,7 +201,10 @@ def clone_database(odoo, source):
             for _attempt in range(5):
                 cr.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    " WHERE datname = %s AND pid <> pg_backend_pid()"
+                    # Not autovacuum: only a superuser may end it, and
+                    # CREATE DATABASE makes it stop by itself.
+                    " AND backend_type = 'client backend'",
                     [source],
                 )
                 try:
